@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { TaskRegistry } from '../tasks/registry.js';
+
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  logger: Logger;
+  registry: TaskRegistry;
+  /** How often a running attempt heartbeats on its own (cancellation and dead-worker detection). */
+  heartbeatIntervalMs: number;
+}

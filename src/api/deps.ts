@@ -1,0 +1,17 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { TaskRegistry } from '../tasks/registry.js';
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  client: Client;
+  registry: TaskRegistry;
+  logger: Logger;
+  namespace: string;
+  taskQueue: string;
+  temporalUiUrl: string;
+  /** Triggers in flight beyond this get 429 instead of queueing without bound. */
+  maxPendingTriggers: number;
+}

@@ -1,0 +1,32 @@
+import type { Run, RunLog } from '../db/schema.js';
+
+/** A run as the API returns it. */
+export function runView(run: Run) {
+  const started = run.started_at?.getTime();
+  const completed = run.completed_at?.getTime();
+  return {
+    id: run.id,
+    task: run.task,
+    status: run.status,
+    triggeredBy: run.triggered_by,
+    inputs: run.inputs ?? null,
+    result: run.result ?? null,
+    error: run.error ?? null,
+    attempt: run.attempt,
+    createdAt: run.created_at.toISOString(),
+    startedAt: run.started_at?.toISOString() ?? null,
+    completedAt: run.completed_at?.toISOString() ?? null,
+    durationMs: started !== undefined && completed !== undefined ? completed - started : null,
+  };
+}
+
+export function logView(line: RunLog) {
+  return {
+    seq: Number(line.seq),
+    attempt: line.attempt,
+    level: line.level,
+    ...(line.level === 'json' ? { data: line.data } : { message: line.message }),
+    ...(line.level === 'error' && line.data ? { data: line.data } : {}),
+    createdAt: line.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectClient, openDatabase } from '../bootstrap.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { loadTasks } from '../tasks/registry.js';
+import { createApp } from './app.js';
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP API: loads the tasks (for their schemas), migrates, connects to Temporal, listens. */
+export async function startApi(config: Config, address: string, databaseUrl: string, logger: Logger): Promise<RunningApi> {
+  const registry = await loadTasks(config.tasksDir);
+  const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
+  const client = await connectClient(config, address);
+  const app = createApp({
+    db,
+    client,
+    registry,
+    logger,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    temporalUiUrl: config.temporal.uiUrl,
+    maxPendingTriggers: config.maxPendingTriggers,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  return {
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await client.connection.close();
+      await db.destroy();
+    },
+  };
+}

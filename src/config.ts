@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { toMs } from './tasks/duration.js';
+import { DEFAULT_TASK_QUEUE } from './runs/contract.js';
+
+const duration = (fallback: string) => z.string().default(fallback).transform((v, ctx) => {
+  try {
+    return toMs(v);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+const optional = z.string().trim().min(1).optional().catch(undefined);
+
+/** Every environment variable Conveyor reads, with its default (README lists them). */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: optional,
+  DATABASE_URL: optional,
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_CLI_PATH: optional,
+  TEMPORAL_UI_URL: optional,
+  TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  CONVEYOR_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
+  CONVEYOR_DATA_DIR: z.string().default('.conveyor'),
+  CONVEYOR_TASKS_DIR: z.string().default('tasks'),
+  CONVEYOR_RECONCILE_INTERVAL: duration('30s'),
+  CONVEYOR_HEARTBEAT_INTERVAL: duration('1s'),
+  CONVEYOR_MAX_PENDING_TRIGGERS: z.coerce.number().int().min(1).default(1000),
+  CONVEYOR_DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  databaseUrl?: string;
+  temporal: { address?: string; namespace: string; cliPath?: string; uiUrl: string; uiPort: number; taskQueue: string };
+  dataDir: string;
+  tasksDir: string;
+  reconcileIntervalMs: number;
+  heartbeatIntervalMs: number;
+  maxPendingTriggers: number;
+  dbPoolSize: number;
+  logLevel: Env['LOG_LEVEL'];
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      uiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+      uiPort: e.TEMPORAL_UI_PORT,
+      taskQueue: e.CONVEYOR_TASK_QUEUE,
+    },
+    dataDir: path.resolve(e.CONVEYOR_DATA_DIR),
+    tasksDir: path.resolve(e.CONVEYOR_TASKS_DIR),
+    reconcileIntervalMs: e.CONVEYOR_RECONCILE_INTERVAL,
+    heartbeatIntervalMs: e.CONVEYOR_HEARTBEAT_INTERVAL,
+    maxPendingTriggers: e.CONVEYOR_MAX_PENDING_TRIGGERS,
+    dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,25 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001_runs.js';
+
+/** Append-only: add new files at the end, never edit a released one. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_runs': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/** Brings the schema up to date; a failure names the migration and the database's error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'conveyor_migrations', migrationLockTableName: 'conveyor_migrations_lock' });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error');
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(`migration ${failed?.migrationName ?? '(before any migration ran)'} failed: ${cause}`);
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

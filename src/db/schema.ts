@@ -1,0 +1,51 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { RunStatus, TriggerSource } from '../runs/states.js';
+import type { LogLevel } from '../tasks/ml.types.js';
+
+/** JSON columns: written as a JSON string, read back parsed by pg. */
+type Json = ColumnType<unknown, string | null, string | null>;
+
+export interface RunError {
+  message: string;
+  type: string;
+  stack?: string;
+  details?: unknown;
+}
+
+export interface RunsTable {
+  id: string;
+  task: string;
+  status: RunStatus;
+  triggered_by: TriggerSource;
+  inputs: Json;
+  result: Json;
+  error: ColumnType<RunError | null, string | null, string | null>;
+  attempt: Generated<number>;
+  temporal_run_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+export interface RunLogsTable {
+  seq: Generated<string>; // bigint identity; pg returns int8 as string
+  run_id: string;
+  attempt: number;
+  line: number;
+  level: LogLevel;
+  message: string | null;
+  data: Json;
+  created_at: ColumnType<Date, Date, never>;
+}
+
+export interface Database {
+  runs: RunsTable;
+  run_logs: RunLogsTable;
+}
+
+export type Run = Selectable<RunsTable>;
+export type NewRun = Insertable<RunsTable>;
+export type RunUpdate = Updateable<RunsTable>;
+export type RunLog = Selectable<RunLogsTable>;
+export type NewRunLog = Insertable<RunLogsTable>;

@@ -1,0 +1,44 @@
+// Types and names shared by the workflow, the activities and the API. Workflow-safe: no I/O.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { TriggerSource } from './states.js';
+import type { RunError } from '../db/schema.js';
+
+export const DEFAULT_TASK_QUEUE = 'conveyor';
+
+export const ConveyorTask = defineSearchAttributeKey('ConveyorTask', SearchAttributeType.KEYWORD);
+export const ConveyorTriggeredBy = defineSearchAttributeKey('ConveyorTriggeredBy', SearchAttributeType.KEYWORD);
+
+/** Input of the `taskRun` workflow; also what `temporal workflow start --input` takes. */
+export interface TaskRunInput {
+  task: string;
+  inputs?: unknown;
+  triggeredBy?: TriggerSource;
+}
+
+export interface CancelSignalInput {
+  reason?: string;
+}
+
+/** The task's execution options, resolved by the worker that knows the task. */
+export interface TaskOptions {
+  maxAttempts: number;
+  initialDelayMs: number;
+  backoffFactor: number;
+  maxDelayMs: number;
+  attemptTimeoutMs: number;
+  runTimeoutMs?: number;
+  heartbeatTimeoutMs: number;
+}
+
+export type PrepareRunResult = { ok: true; options: TaskOptions } | { ok: false; error: RunError };
+
+export interface ExecuteTaskInput {
+  runId: string;
+  task: string;
+  inputs: unknown;
+  triggeredBy: TriggerSource;
+  maxAttempts: number;
+}
+
+/** Error types a run can end with; the workflow never retries these. */
+export const NON_RETRYABLE_TYPES = ['PermanentError', 'InvalidInputs', 'UnknownTask', 'RunAlreadyFinished'] as const;

@@ -1,0 +1,88 @@
+import { readdir } from 'node:fs/promises';
+import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineTask, isTask, type Task, type TaskConfig } from './define.js';
+import { TaskDefinitionError } from './errors.js';
+
+const TASK_FILE = /^(?!.*\.d\.[cm]?ts$)[^._][^/]*\.(ts|mts|js|mjs)$/;
+
+/** The tasks a process knows, by slug. Loaded once at start-up. */
+export class TaskRegistry {
+  private readonly bySlug = new Map<string, Task>();
+
+  constructor(tasks: Iterable<Task> = []) {
+    for (const task of tasks) this.add(task);
+  }
+
+  add(task: Task, source = 'a task'): void {
+    if (this.bySlug.has(task.slug)) throw new TaskDefinitionError(`${source}: duplicate task slug "${task.slug}"`);
+    this.bySlug.set(task.slug, task);
+  }
+
+  get(slug: string): Task | undefined {
+    return this.bySlug.get(slug);
+  }
+
+  list(): Task[] {
+    return [...this.bySlug.values()].sort((a, b) => a.slug.localeCompare(b.slug));
+  }
+}
+
+let hooksRegistered = false;
+function registerResolveHooks(): void {
+  if (hooksRegistered) return;
+  hooksRegistered = true;
+  if (typeof module.register !== 'function') return; // Node < 20.6: task files must resolve 'conveyor' themselves
+  module.register('./resolve-hooks.mjs', import.meta.url, {
+    data: {
+      always: { conveyor: new URL('../index.ts', import.meta.url).href },
+      fallback: { zod: import.meta.resolve('zod') },
+    },
+  });
+}
+
+/** Turns one module's exports into a task, or explains why it cannot. */
+export function taskFromModule(exports: Record<string, unknown>, file: string): Task | undefined {
+  const exported = exports.default;
+  if (isTask(exported)) return exported;
+  if (typeof exported === 'function') {
+    // Seed style: `export default async (ml, inputs) => …` plus an optional `export const config`.
+    const config = (exports.config ?? {}) as Partial<TaskConfig>;
+    if (typeof config !== 'object') throw new TaskDefinitionError(`${file}: export 'config' must be an object`);
+    const slug = path.basename(file).replace(/\.[^.]+$/, '');
+    return defineTask({ ...config, slug: config.slug ?? slug, fn: exported as TaskConfig['fn'] });
+  }
+  return undefined;
+}
+
+/** Imports every task module in `dir` (not recursive). Any broken file stops start-up, naming it. */
+export async function loadTasks(dir: string): Promise<TaskRegistry> {
+  registerResolveHooks();
+  const absolute = path.resolve(dir);
+  let entries: string[];
+  try {
+    entries = (await readdir(absolute)).filter((name) => TASK_FILE.test(name)).sort();
+  } catch (error) {
+    throw new TaskDefinitionError(`tasks folder ${absolute} cannot be read: ${(error as Error).message}`);
+  }
+  const registry = new TaskRegistry();
+  for (const name of entries) {
+    const file = path.join(absolute, name);
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (error) {
+      throw new TaskDefinitionError(`${file}: cannot be imported: ${(error as Error).message}`);
+    }
+    let task: Task | undefined;
+    try {
+      task = taskFromModule(exports, file);
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new TaskDefinitionError(message.startsWith(file) ? message : `${file}: ${message}`);
+    }
+    if (task) registry.add(task, file);
+  }
+  return registry;
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from './activities/index.js';
+import type { Database } from './db/schema.js';
+import type { Logger } from './logger.js';
+import type { TaskRegistry } from './tasks/registry.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+export const WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
+
+export interface ConveyorWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Kysely<Database>;
+  logger: Logger;
+  registry: TaskRegistry;
+  heartbeatIntervalMs: number;
+  /** A prebuilt bundle (production, tests); else the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+}
+
+let runtimeInstalled = false;
+/** Sends the SDK's own logs to warn-level only: its per-task info lines would drown ours. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } });
+  } catch {
+    // Already installed by the host process (tests); keep its settings.
+  }
+}
+
+export async function createConveyorWorker(options: ConveyorWorkerOptions): Promise<Worker> {
+  installRuntime();
+  const bundle =
+    options.workflowBundle ?? (process.env.NODE_ENV === 'production' && existsSync(WORKFLOW_BUNDLE_PATH) ? { codePath: WORKFLOW_BUNDLE_PATH } : undefined);
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    // Heartbeats reach the server at least this often, so cancellation reaches a task within about this long.
+    maxHeartbeatThrottleInterval: options.heartbeatIntervalMs,
+    defaultHeartbeatThrottleInterval: options.heartbeatIntervalMs,
+    shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+  });
+}

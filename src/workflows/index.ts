@@ -1,0 +1,2 @@
+// Every workflow the worker registers. Deterministic code only (see eslint.config.js).
+export { taskRun, cancelSignal } from './task-run.js';

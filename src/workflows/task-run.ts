@@ -1,0 +1,123 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  TimeoutFailure,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { TimeoutType } from '@temporalio/common';
+import type { Activities } from '../activities/index.js';
+import { ConveyorTask, ConveyorTriggeredBy, NON_RETRYABLE_TYPES, type CancelSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
+import { TRIGGER_SOURCES, type TriggerSource } from '../runs/states.js';
+
+export const cancelSignal = defineSignal<[CancelSignalInput?]>('cancel');
+
+const bookkeeping = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '70s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+
+function checkInput(input: TaskRunInput | undefined): { task: string; triggeredBy: TriggerSource } {
+  if (!input || typeof input.task !== 'string' || input.task.length === 0) {
+    throw ApplicationFailure.nonRetryable('taskRun input must be {"task": "<slug>", "inputs"?: …, "triggeredBy"?: …}', 'InvalidWorkflowInput');
+  }
+  const triggeredBy = input.triggeredBy ?? 'api';
+  if (!TRIGGER_SOURCES.includes(triggeredBy)) {
+    throw ApplicationFailure.nonRetryable(`triggeredBy must be one of ${TRIGGER_SOURCES.join(', ')}`, 'InvalidWorkflowInput');
+  }
+  return { task: input.task, triggeredBy };
+}
+
+/** Runs started outside Conveyor (Temporal CLI, a schedule) get their search attributes here. */
+function ensureSearchAttributes(task: string, triggeredBy: TriggerSource): void {
+  const attributes = workflowInfo().typedSearchAttributes;
+  if (attributes.get(ConveyorTask) === task && attributes.get(ConveyorTriggeredBy) === triggeredBy) return;
+  upsertSearchAttributes([
+    { key: ConveyorTask, value: task },
+    { key: ConveyorTriggeredBy, value: triggeredBy },
+  ]);
+}
+
+function executeOptions(options: TaskOptions) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: options.attemptTimeoutMs,
+    heartbeatTimeout: options.heartbeatTimeoutMs,
+    scheduleToCloseTimeout: options.runTimeoutMs,
+    // Let the attempt see ml.signal, flush its logs and stop before the run is marked cancelled.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      maximumAttempts: options.maxAttempts,
+      initialInterval: options.initialDelayMs,
+      backoffCoefficient: options.backoffFactor,
+      maximumInterval: options.maxDelayMs,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
+    },
+  }).executeTask;
+}
+
+/** A run of one task: one Temporal workflow, one activity (retried by Temporal), bookkeeping in local activities. */
+export async function taskRun(input: TaskRunInput): Promise<unknown> {
+  const { task, triggeredBy } = checkInput(input);
+  const info = workflowInfo();
+  const runId = info.workflowId;
+  ensureSearchAttributes(task, triggeredBy);
+
+  const scope = new CancellationScope();
+  let cancelReason: string | undefined;
+  setHandler(cancelSignal, (signal) => {
+    cancelReason ??= signal?.reason?.trim() || 'cancelled by signal';
+    scope.cancel();
+  });
+
+  try {
+    const prepared = await bookkeeping.prepareRun({ runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId });
+    if (!prepared.ok) throw ApplicationFailure.nonRetryable(prepared.error.message, prepared.error.type);
+    const executeTask = executeOptions(prepared.options);
+    return await scope.run(() =>
+      executeTask({ runId, task, triggeredBy, inputs: input.inputs ?? null, maxAttempts: prepared.options.maxAttempts }),
+    );
+  } catch (error) {
+    if (isCancellation(error)) {
+      const reason = cancelReason ?? 'cancelled by a Temporal cancel request';
+      await CancellationScope.nonCancellable(() =>
+        bookkeeping.recordOutcome({
+          runId,
+          status: 'cancelled',
+          error: { type: 'Cancelled', message: reason },
+          log: { message: `run cancelled: ${reason}`, line: workflowInfo().historyLength },
+        }),
+      );
+      throw error;
+    }
+    const timeout = timeoutOf(error);
+    if (timeout) {
+      await bookkeeping.recordOutcome({ runId, status: 'timeout', error: timeout, log: { message: timeout.message, line: workflowInfo().historyLength } });
+      throw ApplicationFailure.nonRetryable(timeout.message, timeout.type);
+    }
+    const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const type = cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : 'Error';
+    // Usually the activity recorded the failure already; this is a no-op then.
+    await bookkeeping.recordOutcome({ runId, status: 'failed', error: { message, type, stack: cause instanceof Error ? cause.stack : undefined } });
+    throw ApplicationFailure.nonRetryable(message, type);
+  }
+}
+
+function timeoutOf(error: unknown): { type: string; message: string } | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof TimeoutFailure)) return undefined;
+  switch (error.cause.timeoutType) {
+    case TimeoutType.SCHEDULE_TO_CLOSE:
+      return { type: 'RunTimeout', message: 'run timed out (timeout.run)' };
+    case TimeoutType.HEARTBEAT:
+      return { type: 'HeartbeatTimeout', message: 'last attempt stopped heartbeating (worker lost or blocked)' };
+    default:
+      return { type: 'AttemptTimeout', message: 'last attempt timed out (timeout.attempt)' };
+  }
+}
