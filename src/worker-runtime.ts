@@ -24,12 +24,12 @@ export interface ConveyorWorkerOptions {
 }
 
 let runtimeInstalled = false;
-/** Sends the SDK's own logs to warn-level only: its per-task info lines would drown ours. */
-function installRuntime(): void {
+/** Sends the SDK's own logs at warn level only (its per-task info lines would drown ours); call before any connection. */
+export function installRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } });
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } } });
   } catch {
     // Already installed by the host process (tests); keep its settings.
   }

@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startReconciler } from './runs/reconciler.js';
 import { loadTasks } from './tasks/registry.js';
-import { createConveyorWorker } from './worker-runtime.js';
+import { createConveyorWorker, installRuntime } from './worker-runtime.js';
 
 export interface RunningWorker {
   /** Resolves when the worker has stopped (after `stop()` or a fatal error). */
@@ -17,6 +17,7 @@ export interface RunningWorker {
 export async function startWorker(config: Config, address: string, databaseUrl: string, logger: Logger): Promise<RunningWorker> {
   const registry = await loadTasks(config.tasksDir);
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
+  installRuntime();
   const connection = await NativeConnection.connect({ address });
   const client = await connectClient(config, address);
   const worker = await createConveyorWorker({

@@ -49,7 +49,8 @@ const configSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'slug: letters, digits, - and _ only, at most 100 characters'),
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  input: z.custom<z.ZodType>((v) => v instanceof z.ZodType, { message: 'input must be a zod schema' }).optional(),
+  // Duck-typed: a task file may have resolved its own copy of zod.
+  input: z.custom<z.ZodType>((v) => typeof (v as z.ZodType | null)?.safeParse === 'function', { message: 'input must be a zod schema' }).optional(),
   retry: z
     .strictObject({
       maxAttempts: z.number().int().min(1).max(1000).optional(),

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { defineTask, isTask, type Task, type TaskConfig } from './define.js';
 import { TaskDefinitionError } from './errors.js';
 
@@ -37,7 +38,7 @@ function registerResolveHooks(): void {
   module.register('./resolve-hooks.mjs', import.meta.url, {
     data: {
       always: { conveyor: new URL('../index.ts', import.meta.url).href },
-      fallback: { zod: import.meta.resolve('zod') },
+      fallback: { zod: pathToFileURL(createRequire(import.meta.url).resolve('zod')).href },
     },
   });
 }
