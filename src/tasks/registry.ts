@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import module from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { defineTask, isTask, type Task, type TaskConfig } from './define.js';
 import { TaskDefinitionError } from './errors.js';
@@ -11,14 +11,17 @@ const TASK_FILE = /^(?!.*\.d\.[cm]?ts$)[^._][^/]*\.(ts|mts|js|mjs)$/;
 /** The tasks a process knows, by slug. Loaded once at start-up. */
 export class TaskRegistry {
   private readonly bySlug = new Map<string, Task>();
+  private readonly sources = new Map<string, string>();
 
   constructor(tasks: Iterable<Task> = []) {
     for (const task of tasks) this.add(task);
   }
 
   add(task: Task, source = 'a task'): void {
-    if (this.bySlug.has(task.slug)) throw new TaskDefinitionError(`${source}: duplicate task slug "${task.slug}"`);
+    const first = this.sources.get(task.slug);
+    if (first !== undefined) throw new TaskDefinitionError(`${source}: duplicate task slug "${task.slug}" (also defined in ${first})`);
     this.bySlug.set(task.slug, task);
+    this.sources.set(task.slug, source);
   }
 
   get(slug: string): Task | undefined {
@@ -31,16 +34,34 @@ export class TaskRegistry {
 }
 
 let hooksRegistered = false;
+/**
+ * Lets task files outside the project import 'conveyor' (always this copy) and
+ * 'zod' (this copy when their folder has none). ES modules go through
+ * module.register hooks; a .ts file outside any "type": "module" package is
+ * compiled to CommonJS by tsx and resolved by require, hence the second hook.
+ */
 function registerResolveHooks(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
-  if (typeof module.register !== 'function') return; // Node < 20.6: task files must resolve 'conveyor' themselves
-  module.register('./resolve-hooks.mjs', import.meta.url, {
-    data: {
-      always: { conveyor: new URL('../index.ts', import.meta.url).href },
-      fallback: { zod: pathToFileURL(createRequire(import.meta.url).resolve('zod')).href },
-    },
-  });
+  const require = createRequire(import.meta.url);
+  const conveyorEntry = fileURLToPath(new URL('../index.ts', import.meta.url));
+  if (typeof module.register === 'function') {
+    module.register('./resolve-hooks.mjs', import.meta.url, {
+      data: { always: { conveyor: pathToFileURL(conveyorEntry).href }, fallback: { zod: pathToFileURL(require.resolve('zod')).href } },
+    });
+  }
+  type Resolve = (request: string, ...rest: unknown[]) => string;
+  const cjs = module as unknown as { _resolveFilename: Resolve };
+  const resolveFilename = cjs._resolveFilename;
+  cjs._resolveFilename = function (this: unknown, request, ...rest) {
+    if (request === 'conveyor') return conveyorEntry;
+    try {
+      return resolveFilename.call(this, request, ...rest);
+    } catch (error) {
+      if (request === 'zod' || request.startsWith('zod/')) return require.resolve(request);
+      throw error;
+    }
+  };
 }
 
 /** Turns one module's exports into a task, or explains why it cannot. */
