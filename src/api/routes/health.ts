@@ -22,7 +22,8 @@ export function healthRoutes({ db, client }: ApiDeps): Router {
   router.get('/ready', async (_req, res) => {
     const [postgres, temporal] = await Promise.all([
       check(() => sql`SELECT 1`.execute(db)),
-      check(() => client.workflowService.getSystemInfo({})),
+      // Aborted, not just raced: the client would otherwise keep retrying an unreachable server.
+      check(() => client.connection.withAbortSignal(AbortSignal.timeout(2_000), () => client.workflowService.getSystemInfo({}))),
     ]);
     const down = Object.entries({ postgres, temporal }).filter(([, state]) => state !== 'ok');
     if (down.length === 0) {

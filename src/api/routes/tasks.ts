@@ -14,7 +14,7 @@ const triggerBody = z.strictObject({ inputs: z.unknown().optional() });
 function inputSchema(task: Task): unknown {
   if (!task.input) return null;
   try {
-    return z.toJSONSchema(task.input, { unrepresentable: 'any' });
+    return z.toJSONSchema(task.input, { io: 'input', unrepresentable: 'any' });
   } catch {
     return null;
   }
