@@ -1,0 +1,76 @@
+// Records `taskRun` histories for the replay test (tests/integration/replay.test.ts).
+// Run after a deliberate, compatible workflow change: `npm run histories:record`.
+// A change that cannot replay these committed histories breaks running workflows.
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createDb } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { ensureTemporalCli } from '../src/infra/temporal-cli.js';
+import { startDevServer } from '../src/infra/temporal-dev-server.js';
+import { createLogger } from '../src/logger.js';
+import { loadTasks } from '../src/tasks/registry.js';
+import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
+import { adminQuery, databaseUrl } from '../tests/support/suite.js';
+
+const OUT = path.resolve('tests/histories');
+const SCENARIOS: { name: string; input: object; cancel?: 'signal' | 'cancel' }[] = [
+  { name: 'complete', input: { task: 'echo', inputs: { message: 'hi', count: 2 } } },
+  { name: 'retried-then-complete', input: { task: 'flaky' } },
+  { name: 'permanent-failure', input: { task: 'permanent', inputs: { via: 'fail' } } },
+  { name: 'invalid-inputs', input: { task: 'echo', inputs: { message: 1 } } },
+  { name: 'unknown-task', input: { task: 'does-not-exist' } },
+  { name: 'attempt-timeout', input: { task: 'attempt-timeout' } },
+  { name: 'cancelled-by-signal', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'signal' },
+  { name: 'cancelled-by-request', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'cancel' },
+];
+
+async function main(): Promise<void> {
+  installRuntime('ERROR');
+  const cliPath = await ensureTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH });
+  const server = await startDevServer({ cliPath, headless: true });
+  const dbName = `conveyor_histories_${process.pid}`;
+  await adminQuery(`CREATE DATABASE ${dbName}`);
+  const db = createDb({ url: databaseUrl(dbName), max: 5 });
+  const connection = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>);
+    const worker = await createConveyorWorker({
+      connection, namespace: 'default', taskQueue: 'conveyor', db, logger: createLogger('silent'),
+      registry: await loadTasks('tests/fixtures/tasks'), heartbeatIntervalMs: 200,
+    });
+    await worker.runUntil(async () => {
+      await mkdir(OUT, { recursive: true });
+      for (const scenario of SCENARIOS) {
+        const handle = await client.workflow.start('taskRun', { workflowId: `history-${scenario.name}`, taskQueue: 'conveyor', args: [scenario.input] });
+        if (scenario.cancel) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          if (scenario.cancel === 'signal') await handle.signal('cancel', { reason: 'recorded' });
+          else await handle.cancel();
+        }
+        await handle.result().catch(() => undefined);
+        const file = path.join(OUT, `taskRun-${scenario.name}.json`);
+        // Exported as operators export histories: `temporal workflow show --output json`.
+        const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', server.address], { maxBuffer: 64 * 1024 * 1024 });
+        await writeFile(file, stdout);
+        console.log(`recorded ${file}`);
+      }
+    });
+  } finally {
+    await client.connection.close();
+    await connection.close();
+    await db.destroy();
+    await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
