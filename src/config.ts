@@ -30,6 +30,7 @@ const envSchema = z.object({
   CONVEYOR_RECONCILE_INTERVAL: duration('30s'),
   CONVEYOR_HEARTBEAT_INTERVAL: duration('1s'),
   CONVEYOR_MAX_PENDING_TRIGGERS: z.coerce.number().int().min(1).default(1000),
+  CONVEYOR_TRIGGER_TIMEOUT: duration('10s'),
   CONVEYOR_DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -48,6 +49,7 @@ export interface Config {
   reconcileIntervalMs: number;
   heartbeatIntervalMs: number;
   maxPendingTriggers: number;
+  triggerTimeoutMs: number;
   dbPoolSize: number;
   logLevel: Env['LOG_LEVEL'];
   production: boolean;
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalMs: e.CONVEYOR_RECONCILE_INTERVAL,
     heartbeatIntervalMs: e.CONVEYOR_HEARTBEAT_INTERVAL,
     maxPendingTriggers: e.CONVEYOR_MAX_PENDING_TRIGGERS,
+    triggerTimeoutMs: e.CONVEYOR_TRIGGER_TIMEOUT,
     dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',

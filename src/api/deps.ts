@@ -14,4 +14,6 @@ export interface ApiDeps {
   temporalUiUrl: string;
   /** Triggers in flight beyond this get 429 instead of queueing without bound. */
   maxPendingTriggers: number;
+  /** How long a trigger waits for Temporal to accept the start before answering 503 (the client retries meanwhile). */
+  triggerTimeoutMs?: number;
 }

@@ -6,6 +6,9 @@ import type { Logger } from '../logger.js';
 import { loadTasks } from '../tasks/registry.js';
 import { createApp } from './app.js';
 
+/** Node's default (511) resets connections when a thousand clients connect at once. */
+export const LISTEN_BACKLOG = 4096;
+
 export interface RunningApi {
   url: string;
   stop(): Promise<void>;
@@ -25,9 +28,10 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     taskQueue: config.temporal.taskQueue,
     temporalUiUrl: config.temporal.uiUrl,
     maxPendingTriggers: config.maxPendingTriggers,
+    triggerTimeoutMs: config.triggerTimeoutMs,
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
+    const s = app.listen(config.port, config.host, LISTEN_BACKLOG, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;

@@ -93,14 +93,14 @@ describe('run lifecycle (real Temporal, real Postgres)', () => {
 
   it('fails at once, without retries, on inputs that fail the schema or an unknown task', async () => {
     const bad = await h.client.workflow.start('taskRun', { workflowId: `bad-${Date.now()}`, taskQueue: h.taskQueue, args: [{ task: 'echo', inputs: { message: 42 } }] });
-    await assert.rejects(bad.result(), (error: Error) => /invalid inputs: message/.test(String(error.cause?.message)));
+    await assert.rejects(bad.result(), (error: Error) => /invalid inputs: message/.test(String((error.cause as Error | undefined)?.message)));
     const badRun = await findRun(h.db, bad.workflowId);
     assert.equal(badRun?.status, 'failed');
     assert.equal(badRun?.error?.type, 'InvalidInputs');
     assert.equal(badRun?.attempt, 0);
 
     const unknown = await h.client.workflow.start('taskRun', { workflowId: `unknown-${Date.now()}`, taskQueue: h.taskQueue, args: [{ task: 'nope' }] });
-    await assert.rejects(unknown.result(), (error: Error) => /unknown task "nope"/.test(String(error.cause?.message)));
+    await assert.rejects(unknown.result(), (error: Error) => /unknown task "nope"/.test(String((error.cause as Error | undefined)?.message)));
     assert.equal((await findRun(h.db, unknown.workflowId))?.error?.type, 'UnknownTask');
   });
 

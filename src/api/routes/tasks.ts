@@ -50,7 +50,8 @@ export function taskRoutes(deps: ApiDeps): Router {
       });
       const workflowInput: TaskRunInput = { task: task.slug, inputs, triggeredBy: 'api' };
       try {
-        await client.workflow.start('taskRun', {
+        const deadline = Date.now() + (deps.triggerTimeoutMs ?? 10_000);
+        await client.withDeadline(deadline, () => client.workflow.start('taskRun', {
           workflowId: id,
           taskQueue: deps.taskQueue,
           args: [workflowInput],
@@ -58,9 +59,10 @@ export function taskRoutes(deps: ApiDeps): Router {
             { key: ConveyorTask, value: task.slug },
             { key: ConveyorTriggeredBy, value: 'api' },
           ],
-        });
+        }));
       } catch (error) {
-        // Nothing half-written: without a workflow the row goes too.
+        // Nothing half-written: without a workflow the row goes too. (Should the start have
+        // landed after all, the workflow's first step re-creates the row: no run lacks one.)
         await deleteRun(db, id).catch((err: unknown) => logger.error({ err, runId: id }, 'could not remove the row of an unstarted run'));
         logger.warn({ err: error, runId: id }, 'trigger refused: Temporal unavailable');
         throw new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable; the run was not started');

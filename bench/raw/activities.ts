@@ -1,0 +1,3 @@
+export async function noop(): Promise<{ ok: boolean }> {
+  return { ok: true };
+}

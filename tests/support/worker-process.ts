@@ -1,0 +1,72 @@
+// A real worker process (`src/worker.ts`), for tests that kill it with SIGKILL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** SIGKILL: no drain, no flush, heartbeats simply stop. */
+  kill(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+
+export interface WorkerProcessOptions {
+  temporalAddress: string;
+  databaseUrl: string;
+  taskQueue: string;
+  tasksDir: string;
+  heartbeatInterval?: string;
+}
+
+/** Starts `src/worker.ts` in its own process; resolves once it logs "worker started". */
+export async function spawnWorker(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/worker.ts')], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: options.temporalAddress,
+      DATABASE_URL: options.databaseUrl,
+      CONVEYOR_TASK_QUEUE: options.taskQueue,
+      CONVEYOR_TASKS_DIR: options.tasksDir,
+      CONVEYOR_HEARTBEAT_INTERVAL: options.heartbeatInterval ?? '200ms',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => live.delete(child));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker process did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+      if (output.includes('"msg":"worker started"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`worker process exited before it started:\n${output}`));
+    });
+  });
+  return {
+    child,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Worker processes still alive (the root after-all hook fails the run on any). */
+export function liveWorkerProcesses(): number {
+  return live.size;
+}
+
+export function killAllWorkerProcesses(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
