@@ -1,6 +1,7 @@
 // Records `taskRun` histories for the replay test (tests/integration/replay.test.ts).
-// Run after a deliberate, compatible workflow change: `npm run histories:record`.
-// A change that cannot replay these committed histories breaks running workflows.
+// `npm run histories:record` records the scenarios that have no file yet; existing files
+// are never overwritten: they are what older workers wrote, and every later version of
+// the workflow must still replay them (a change that cannot breaks running workflows).
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -16,9 +17,13 @@ import { createLogger } from '../src/logger.js';
 import { loadTasks } from '../src/tasks/registry.js';
 import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
 import { adminQuery, databaseUrl } from '../tests/support/suite.js';
+import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../src/runs/contract.js';
+import { taskOptions } from '../src/tasks/task-options.js';
+import { access } from 'node:fs/promises';
 
 const OUT = path.resolve('tests/histories');
-const SCENARIOS: { name: string; input: object; cancel?: 'signal' | 'cancel' }[] = [
+// `viaApi`: started as POST /api/tasks/:slug starts runs (options resolved, search attributes set).
+const SCENARIOS: { name: string; input: TaskRunInput; cancel?: 'signal' | 'cancel'; viaApi?: boolean }[] = [
   { name: 'complete', input: { task: 'echo', inputs: { message: 'hi', count: 2 } } },
   { name: 'retried-then-complete', input: { task: 'flaky' } },
   { name: 'permanent-failure', input: { task: 'permanent', inputs: { via: 'fail' } } },
@@ -27,6 +32,9 @@ const SCENARIOS: { name: string; input: object; cancel?: 'signal' | 'cancel' }[]
   { name: 'attempt-timeout', input: { task: 'attempt-timeout' } },
   { name: 'cancelled-by-signal', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'signal' },
   { name: 'cancelled-by-request', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'cancel' },
+  { name: 'api-complete', input: { task: 'echo', inputs: { message: 'hi', count: 2 } }, viaApi: true },
+  { name: 'api-retried-then-complete', input: { task: 'flaky' }, viaApi: true },
+  { name: 'api-cancelled-by-signal', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'signal', viaApi: true },
 ];
 
 async function main(): Promise<void> {
@@ -40,21 +48,30 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>);
+    const registry = await loadTasks('tests/fixtures/tasks');
     const worker = await createConveyorWorker({
-      connection, namespace: 'default', taskQueue: 'conveyor', db, logger: createLogger('silent'),
-      registry: await loadTasks('tests/fixtures/tasks'), heartbeatIntervalMs: 200,
+      connection, namespace: 'default', taskQueue: 'conveyor', db, logger: createLogger('silent'), registry, heartbeatIntervalMs: 200,
     });
     await worker.runUntil(async () => {
       await mkdir(OUT, { recursive: true });
       for (const scenario of SCENARIOS) {
-        const handle = await client.workflow.start('taskRun', { workflowId: `history-${scenario.name}`, taskQueue: 'conveyor', args: [scenario.input] });
+        const file = path.join(OUT, `taskRun-${scenario.name}.json`);
+        if (await access(file).then(() => true, () => false)) continue;
+        const task = registry.get(scenario.input.task);
+        const handle = await client.workflow.start('taskRun', {
+          workflowId: `history-${scenario.name}`,
+          taskQueue: 'conveyor',
+          args: [scenario.viaApi && task ? { ...scenario.input, triggeredBy: 'api', options: taskOptions(task) } : scenario.input],
+          ...(scenario.viaApi
+            ? { typedSearchAttributes: [{ key: ConveyorTask, value: scenario.input.task }, { key: ConveyorTriggeredBy, value: 'api' as const }] }
+            : {}),
+        });
         if (scenario.cancel) {
           await new Promise((r) => setTimeout(r, 1_000));
           if (scenario.cancel === 'signal') await handle.signal('cancel', { reason: 'recorded' });
           else await handle.cancel();
         }
         await handle.result().catch(() => undefined);
-        const file = path.join(OUT, `taskRun-${scenario.name}.json`);
         // Exported as operators export histories: `temporal workflow show --output json`.
         const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', server.address], { maxBuffer: 64 * 1024 * 1024 });
         await writeFile(file, stdout);

@@ -5,6 +5,7 @@ import { withDbRetry } from '../db/retry.js';
 import type { RunError } from '../db/schema.js';
 import type { PrepareRunResult, TaskRunInput } from '../runs/contract.js';
 import type { TerminalStatus, TriggerSource } from '../runs/states.js';
+import { taskOptions } from '../tasks/task-options.js';
 import { formatIssues } from './validate-inputs.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -44,18 +45,7 @@ export function createBookkeeping({ db, registry }: ActivityDeps) {
         await withDbRetry(() => finishRun(db, input.runId, { status: 'failed', error: failure }));
         return { ok: false, error: failure };
       }
-      return {
-        ok: true,
-        options: {
-          maxAttempts: task.retry.maxAttempts,
-          initialDelayMs: task.retry.initialDelayMs,
-          backoffFactor: task.retry.backoffFactor,
-          maxDelayMs: task.retry.maxDelayMs,
-          attemptTimeoutMs: task.timeout.attemptMs,
-          runTimeoutMs: task.timeout.runMs,
-          heartbeatTimeoutMs: task.heartbeatTimeoutMs,
-        },
-      };
+      return { ok: true, options: taskOptions(task) };
     },
 
     /** Records a failed, timed-out or cancelled ending; a no-op when the run already ended. */

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { finishRun, findRun, markAttemptStarted, markRetrying } from '../db/runs.repository.js';
+import { ensureRun, finishRun, findRun, markAttemptStarted, markRetrying } from '../db/runs.repository.js';
 import { withDbRetry } from '../db/retry.js';
 import type { ExecuteTaskInput } from '../runs/contract.js';
 import { LogBuffer } from './log-buffer.js';
@@ -29,10 +29,18 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }:
     const task = registry.get(input.task);
     if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
 
-    const started = await withDbRetry(() => markAttemptStarted(db, input.runId, attempt));
+    const temporalRunId = ctx.info.workflowExecution?.runId;
+    const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));
+    let started = await markStarted();
+    let existing = started ?? (await withDbRetry(() => findRun(db, input.runId)));
+    if (!existing) {
+      // Started with `options` but not through Conveyor's API, so without a row: create it now.
+      const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy, temporalRunId };
+      await withDbRetry(() => ensureRun(db, run));
+      started = existing = await markStarted();
+    }
     if (!started) {
       // The outcome was recorded but its report to Temporal was lost (worker crash): answer from the record.
-      const existing = await withDbRetry(() => findRun(db, input.runId));
       if (existing?.status === 'complete') return existing.result;
       throw ApplicationFailure.nonRetryable(`run ${input.runId} is already ${existing?.status ?? 'gone'}`, 'RunAlreadyFinished');
     }

@@ -51,10 +51,15 @@ export async function findRun(db: Db, id: string): Promise<Run | undefined> {
  * state that may precede `running`, and never back to an older attempt.
  * Returns undefined when the row was not in such a state.
  */
-export async function markAttemptStarted(db: Db, id: string, attempt: number): Promise<Run | undefined> {
+export async function markAttemptStarted(db: Db, id: string, attempt: number, temporalRunId?: string): Promise<Run | undefined> {
   return db
     .updateTable('runs')
-    .set((eb) => ({ status: 'running', attempt, started_at: eb.fn.coalesce('started_at', eb.fn<Date>('now', [])) }))
+    .set((eb) => ({
+      status: 'running',
+      attempt,
+      started_at: eb.fn.coalesce('started_at', eb.fn<Date>('now', [])),
+      temporal_run_id: eb.fn.coalesce('temporal_run_id', eb.val(temporalRunId ?? null)),
+    }))
     .where('id', '=', id)
     .where('status', 'in', allowedPredecessors('running'))
     .where('attempt', '<=', attempt)

@@ -13,6 +13,12 @@ export interface TaskRunInput {
   task: string;
   inputs?: unknown;
   triggeredBy?: TriggerSource;
+  /**
+   * The task's policy, resolved by Conveyor's API when it starts the run (the row and the
+   * input check are done then too). Absent (Temporal CLI, a schedule), the worker resolves
+   * it in the `prepareRun` local activity, which also creates the row.
+   */
+  options?: TaskOptions;
 }
 
 export interface CancelSignalInput {

@@ -32,6 +32,13 @@ function checkInput(input: TaskRunInput | undefined): { task: string; triggeredB
   if (!TRIGGER_SOURCES.includes(triggeredBy)) {
     throw ApplicationFailure.nonRetryable(`triggeredBy must be one of ${TRIGGER_SOURCES.join(', ')}`, 'InvalidWorkflowInput');
   }
+  const options = input.options;
+  if (options !== undefined) {
+    const numbers = [options?.maxAttempts, options?.initialDelayMs, options?.backoffFactor, options?.maxDelayMs, options?.attemptTimeoutMs, options?.heartbeatTimeoutMs];
+    if (numbers.some((n) => typeof n !== 'number' || !(n > 0))) {
+      throw ApplicationFailure.nonRetryable('taskRun input.options, when given, must be a complete task policy (omit it to use the task\'s own)', 'InvalidWorkflowInput');
+    }
+  }
   return { task: input.task, triggeredBy };
 }
 
@@ -77,11 +84,15 @@ export async function taskRun(input: TaskRunInput): Promise<unknown> {
   });
 
   try {
-    const prepared = await bookkeeping.prepareRun({ runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId });
-    if (!prepared.ok) throw ApplicationFailure.nonRetryable(prepared.error.message, prepared.error.type);
-    const executeTask = executeOptions(prepared.options);
+    let options = input.options;
+    if (!options) {
+      const prepared = await bookkeeping.prepareRun({ runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId });
+      if (!prepared.ok) throw ApplicationFailure.nonRetryable(prepared.error.message, prepared.error.type);
+      options = prepared.options;
+    }
+    const executeTask = executeOptions(options);
     return await scope.run(() =>
-      executeTask({ runId, task, triggeredBy, inputs: input.inputs ?? null, maxAttempts: prepared.options.maxAttempts }),
+      executeTask({ runId, task, triggeredBy, inputs: input.inputs ?? null, maxAttempts: options.maxAttempts }),
     );
   } catch (error) {
     if (isCancellation(error)) {

@@ -23,7 +23,7 @@ describe('taskRun replay over committed histories', () => {
   it('replays every committed history with the current workflow code', async function () {
     this.timeout(120_000);
     const results = await replayAll((await suite()).workflowBundle);
-    assert.ok(results.length >= 8, `expected the committed histories, found ${results.length}`);
+    assert.ok(results.length >= 11, `expected the committed histories, found ${results.length}`);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);
   });
 

@@ -5,6 +5,7 @@ import { deleteRun, insertRun } from '../../db/runs.repository.js';
 import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../../runs/contract.js';
 import { newRunId } from '../../runs/run-id.js';
 import type { Task } from '../../tasks/define.js';
+import { taskOptions } from '../../tasks/task-options.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody, zodDetails } from '../validate.js';
@@ -48,7 +49,8 @@ export function taskRoutes(deps: ApiDeps): Router {
         logger.warn({ err: error }, 'trigger refused: database unavailable');
         throw new ApiError(503, 'database_unavailable', 'the database is unavailable; the run was not created');
       });
-      const workflowInput: TaskRunInput = { task: task.slug, inputs, triggeredBy: 'api' };
+      // The row exists and the inputs are checked, so the workflow skips its prepare step.
+      const workflowInput: TaskRunInput = { task: task.slug, inputs, triggeredBy: 'api', options: taskOptions(task) };
       try {
         const deadline = Date.now() + (deps.triggerTimeoutMs ?? 10_000);
         await client.withDeadline(deadline, () => client.workflow.start('taskRun', {
