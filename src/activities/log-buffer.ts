@@ -27,6 +27,7 @@ export class LogBuffer {
   private nextLine = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private flushPending = false;
   private readonly flushIntervalMs: number;
   private readonly flushAtLines: number;
 
@@ -45,15 +46,23 @@ export class LogBuffer {
       data: data === undefined ? null : toJson(data),
       created_at: new Date(),
     });
-    if (this.queued.length >= this.flushAtLines) this.flushInBackground();
-    else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
+    if (this.queued.length >= this.flushAtLines) {
+      // One background flush at a time takes everything queued when it runs; don't chain one per line.
+      if (!this.flushPending) this.flushInBackground();
+    } else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
   }
 
   /** Writes every queued line; resolves when they are all in the database. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.flushing = this.flushing.catch(() => undefined).then(() => this.writeQueued());
+    this.flushPending = true;
+    this.flushing = this.flushing
+      .catch(() => undefined)
+      .then(() => {
+        this.flushPending = false;
+        return this.writeQueued();
+      });
     return this.flushing;
   }
 
