@@ -2,6 +2,7 @@
 // then the run's workflow result) against raw `client.workflow.start` of a
 // one-activity workflow, on the same dev server (persistent SQLite, Conveyor's
 // tuning) in the same process, at 1 and at 20 runs in flight (closed loop).
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,6 +58,22 @@ async function closedLoop(total: number, inFlight: number, one: (i: number) => P
   return { runs: total, wallMs, latencies, perSecond: (total / wallMs) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+// A plain keep-alive HTTP client: the load generator shares the CPU with the stack under test,
+// so it should cost as little as a gRPC client call does for the baseline.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function post(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function main(): Promise<void> {
   watchdog(300_000);
   installRuntime('ERROR');
@@ -86,14 +103,15 @@ async function main(): Promise<void> {
   const app = createApp({
     db, client, registry, logger, namespace: 'default', taskQueue: 'bench-conveyor', temporalUiUrl: 'http://localhost:8233', maxPendingTriggers: 10_000,
   });
-  const http = await new Promise<Server>((resolve) => {
+  const api = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   onCleanUp(async () => {
-    http.closeAllConnections();
-    await new Promise((resolve) => http.close(resolve));
+    agent.destroy();
+    api.closeAllConnections();
+    await new Promise((resolve) => api.close(resolve));
   });
-  const apiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
   let rawCounter = 0;
   const raw = async () => {
@@ -101,9 +119,9 @@ async function main(): Promise<void> {
     await handle.result();
   };
   const viaApi = async () => {
-    const res = await fetch(`${apiUrl}/api/tasks/noop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs":{}}' });
-    if (res.status !== 202) throw new Error(`trigger answered ${res.status}: ${await res.text()}`);
-    const { id } = (await res.json()) as { id: string };
+    const res = await post(`${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
+    if (res.status !== 202) throw new Error(`trigger answered ${res.status}: ${res.body}`);
+    const { id } = JSON.parse(res.body) as { id: string };
     // The workflow's result is the task's; the activity has marked the row complete before returning it.
     const result = (await client.workflow.getHandle(id).result()) as { ok?: boolean } | undefined;
     if (result?.ok !== true) throw new Error(`run ${id} ended with ${JSON.stringify(result)}`);
