@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_runs.js';
+import * as m0002 from './migrations/0002_run_api.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_runs': m0001,
+  '0002_run_api': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -26,6 +26,15 @@ export interface RunsTable {
   updated_at: Generated<Date>;
   started_at: Date | null;
   completed_at: Date | null;
+  kind: Generated<'task' | 'workflow'>;
+  tags: Generated<string[]>;
+  idempotency_key: string | null;
+  schedule_id: string | null;
+  rerun_of: string | null;
+  /** Delay: the run stays pending until then. */
+  run_at: Date | null;
+  /** TTL: a run not running by then ends as `expired`. */
+  expires_at: Date | null;
 }
 
 export interface RunLogsTable {

@@ -19,6 +19,14 @@ export interface TaskRunInput {
    * it in the `prepareRun` local activity, which also creates the row.
    */
   options?: TaskOptions;
+  /** ISO time: the run waits (pending, durable timer) until then; the `reschedule` signal moves it. */
+  runAt?: string;
+  /** ISO time: a run whose attempt has not started by then ends as `expired`. */
+  expiresAt?: string;
+}
+
+export interface RescheduleSignalInput {
+  runAt: string;
 }
 
 export interface CancelSignalInput {

@@ -4,11 +4,12 @@
  * and the repository's conditional UPDATEs use `allowedPredecessors`.
  *
  *   pending → running → (retrying ↔ running) → complete | failed | timeout | cancelled
+ *   pending → expired (its ttl passed before it started)
  */
-export const RUN_STATES = ['pending', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'] as const;
+export const RUN_STATES = ['pending', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled', 'expired'] as const;
 export type RunStatus = (typeof RUN_STATES)[number];
 
-export const TERMINAL_STATES = ['complete', 'failed', 'timeout', 'cancelled'] as const satisfies readonly RunStatus[];
+export const TERMINAL_STATES = ['complete', 'failed', 'timeout', 'cancelled', 'expired'] as const satisfies readonly RunStatus[];
 export type TerminalStatus = (typeof TERMINAL_STATES)[number];
 
 /**
@@ -17,13 +18,14 @@ export type TerminalStatus = (typeof TERMINAL_STATES)[number];
  * cancelled before it ever runs (unknown task, invalid inputs, run timeout).
  */
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  pending: ['running', 'failed', 'timeout', 'cancelled'],
+  pending: ['running', 'failed', 'timeout', 'cancelled', 'expired'],
   running: ['running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'],
   retrying: ['running', 'failed', 'timeout', 'cancelled'],
   complete: [],
   failed: [],
   timeout: [],
   cancelled: [],
+  expired: [],
 };
 
 export function isTerminal(status: RunStatus): status is TerminalStatus {

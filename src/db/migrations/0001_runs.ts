@@ -1,21 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { RUN_STATES, TRANSITIONS, TRIGGER_SOURCES } from '../../runs/states.js';
+import { TRIGGER_SOURCES } from '../../runs/states.js';
 import { LOG_LEVELS } from '../../tasks/ml.types.js';
-
-const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
-
-/** The allowed (from, to) pairs as SQL VALUES, from the one state machine definition. */
-function transitionPairs() {
-  const pairs = Object.entries(TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `('${from}', '${to}')`));
-  return sql.raw(pairs.join(', '));
-}
+import { applyStateMachine, sqlList as list } from './state-sql.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE runs (
       id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 255),
       task text NOT NULL,
-      status text NOT NULL CHECK (status IN (${list(RUN_STATES)})),
+      status text NOT NULL,
       triggered_by text NOT NULL CHECK (triggered_by IN (${list(TRIGGER_SOURCES)})),
       inputs jsonb,
       result jsonb,
@@ -30,18 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX runs_task_created_idx ON runs (task, created_at DESC)`.execute(db);
   await sql`CREATE INDEX runs_open_idx ON runs (updated_at) WHERE status IN ('pending', 'running', 'retrying')`.execute(db);
 
-  // The database, not only the code, refuses a move the state machine does not allow.
-  await sql`
-    CREATE FUNCTION conveyor_check_run_transition() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.status IS DISTINCT FROM OLD.status
-         AND (OLD.status, NEW.status) NOT IN (VALUES ${transitionPairs()}) THEN
-        RAISE EXCEPTION 'invalid run transition % -> % for run %', OLD.status, NEW.status, OLD.id
-          USING ERRCODE = 'check_violation';
-      END IF;
-      NEW.updated_at := now();
-      RETURN NEW;
-    END $$`.execute(db);
+  await applyStateMachine(db);
   await sql`
     CREATE TRIGGER runs_transition BEFORE UPDATE ON runs
     FOR EACH ROW EXECUTE FUNCTION conveyor_check_run_transition()`.execute(db);
