@@ -13,6 +13,8 @@ export interface PrepareRunInput extends Required<Pick<TaskRunInput, 'task' | 't
   runId: string;
   inputs: unknown;
   temporalRunId: string;
+  /** The Temporal Schedule that started the run, if one did. */
+  scheduleId?: string;
 }
 
 export interface RecordOutcomeInput {
@@ -32,7 +34,7 @@ export function createBookkeeping({ db, registry }: ActivityDeps) {
     /** Creates the run's row if it has none (CLI, schedule) and resolves the task's options. */
     async prepareRun(input: PrepareRunInput): Promise<PrepareRunResult> {
       const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy as TriggerSource };
-      await withDbRetry(() => ensureRun(db, { ...run, temporalRunId: input.temporalRunId }), { signal: Context.current().cancellationSignal });
+      await withDbRetry(() => ensureRun(db, { ...run, temporalRunId: input.temporalRunId, scheduleId: input.scheduleId }), { signal: Context.current().cancellationSignal });
       const task = registry.get(input.task);
       let error: RunError | undefined;
       if (!task) error = { type: 'UnknownTask', message: `unknown task "${input.task}": no task with this slug is registered` };

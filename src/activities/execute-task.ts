@@ -29,6 +29,12 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }:
     const task = registry.get(input.task);
     if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
 
+    if (input.expiresAt && attempt === 1 && Date.now() > Date.parse(input.expiresAt)) {
+      // Scheduled in time, but no worker slot took it before its ttl passed.
+      const expired = { type: 'Expired', message: `not started before its ttl ended (${input.expiresAt})` };
+      await withDbRetry(() => finishRun(db, input.runId, { status: 'expired', error: expired }));
+      throw ApplicationFailure.nonRetryable(expired.message, expired.type);
+    }
     const temporalRunId = ctx.info.workflowExecution?.runId;
     const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));
     let started = await markStarted();

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import { apiKeyAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorMiddleware, unknownRoute } from './errors.js';
+import { metricsMiddleware, metricsRoute } from './metrics.js';
+import { openApiDocument } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { runRoutes } from './routes/runs.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { keepRawBody } from './signature.js';
 
 /** The Express app, wired to its dependencies; no listening here (see server.ts). */
 export function createApp(deps: ApiDeps): Express {
@@ -15,17 +21,24 @@ export function createApp(deps: ApiDeps): Express {
     res.setHeader('x-request-id', randomUUID());
     next();
   });
+  app.use(metricsMiddleware);
+  app.get('/metrics', metricsRoute);
   app.use((req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (req.method === 'POST' && hasBody && !req.is('application/json')) {
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
       throw new ApiError(415, 'unsupported_media_type', 'request bodies must be application/json');
     }
     next();
   });
-  app.use(express.json({ limit: '1mb', strict: false }));
+  // Before the body parser: an unauthenticated request is refused without reading its body.
+  app.use(apiKeyAuth(deps));
+  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument(deps)));
+  app.use(express.json({ limit: '1mb', strict: false, verify: keepRawBody }));
   app.use(healthRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(runRoutes(deps));
+  app.use(webhookRoutes(deps));
+  app.use(scheduleRoutes(deps));
   app.use(unknownRoute);
   app.use(errorMiddleware(deps.logger));
   return app;

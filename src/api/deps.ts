@@ -16,4 +16,8 @@ export interface ApiDeps {
   maxPendingTriggers: number;
   /** How long a trigger waits for Temporal to accept the start before answering 503 (the client retries meanwhile). */
   triggerTimeoutMs?: number;
+  /** The API's public base URL; webhook URLs are absolute with it, relative without. */
+  publicUrl?: string;
+  /** Production: API keys are always required (otherwise only once one exists). */
+  production?: boolean;
 }

@@ -17,6 +17,13 @@ export function runView(run: Run) {
     startedAt: run.started_at?.toISOString() ?? null,
     completedAt: run.completed_at?.toISOString() ?? null,
     durationMs: started !== undefined && completed !== undefined ? completed - started : null,
+    kind: run.kind,
+    tags: run.tags,
+    idempotencyKey: run.idempotency_key,
+    scheduleId: run.schedule_id,
+    rerunOf: run.rerun_of,
+    runAt: run.run_at?.toISOString() ?? null,
+    expiresAt: run.expires_at?.toISOString() ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connectClient, openDatabase } from '../bootstrap.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { requireApiKeyInProduction } from './auth.js';
 import { loadTasks } from '../tasks/registry.js';
 import { createApp } from './app.js';
 
@@ -18,6 +19,10 @@ export interface RunningApi {
 export async function startApi(config: Config, address: string, databaseUrl: string, logger: Logger): Promise<RunningApi> {
   const registry = await loadTasks(config.tasksDir);
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
+  await requireApiKeyInProduction(db, config.production).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
   const client = await connectClient(config, address);
   const app = createApp({
     db,
@@ -29,6 +34,8 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     temporalUiUrl: config.temporal.uiUrl,
     maxPendingTriggers: config.maxPendingTriggers,
     triggerTimeoutMs: config.triggerTimeoutMs,
+    publicUrl: config.publicUrl,
+    production: config.production,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, LISTEN_BACKLOG, () => resolve(s));

@@ -11,6 +11,7 @@ import type { Task } from '../tasks/define.js';
 import { taskOptions } from '../tasks/task-options.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
+import { runsTriggered } from './metrics.js';
 import { zodDetails } from './validate.js';
 
 export interface TriggerRequest {
@@ -113,6 +114,7 @@ export async function triggerRun(deps: ApiDeps, request: TriggerRequest): Promis
       throw new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable; the run was not started');
     }
   }
+  if (inserted) runsTriggered.inc({ source: run.triggered_by });
   return { run, created: inserted !== undefined };
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { allowedPredecessors, type RunStatus, type TerminalStatus, type TriggerSource } from '../runs/states.js';
 import type { Database, Run, RunError } from './schema.js';
 
@@ -23,7 +23,7 @@ export async function insertRun(db: Db, run: NewRunInput): Promise<Run> {
 }
 
 /** Creates the row for a run started outside Conveyor (Temporal CLI, a schedule); leaves an existing one alone. */
-export async function ensureRun(db: Db, run: NewRunInput & { temporalRunId?: string }): Promise<void> {
+export async function ensureRun(db: Db, run: NewRunInput & { temporalRunId?: string; scheduleId?: string }): Promise<void> {
   await db
     .insertInto('runs')
     .values({
@@ -33,6 +33,7 @@ export async function ensureRun(db: Db, run: NewRunInput & { temporalRunId?: str
       triggered_by: run.triggeredBy,
       inputs: toJson(run.inputs),
       temporal_run_id: run.temporalRunId ?? null,
+      schedule_id: run.scheduleId ?? null,
     })
     .onConflict((oc) => oc.column('id').doUpdateSet({ temporal_run_id: run.temporalRunId ?? null }).where('runs.temporal_run_id', 'is', null))
     .execute();
@@ -114,4 +115,34 @@ export async function listOpenRuns(db: Db, olderThan: Date, limit: number): Prom
     .orderBy('updated_at')
     .limit(limit)
     .execute();
+}
+
+export interface RunFilter {
+  status?: RunStatus;
+  task?: string;
+  triggeredBy?: TriggerSource;
+  tag?: string;
+  /** Keyset cursor: rows strictly older than this (created_at, id). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Runs newest first, keyset-paginated on (created_at, id) so pages stay stable while runs are added. */
+export async function listRuns(db: Db, filter: RunFilter): Promise<Run[]> {
+  let query = db.selectFrom('runs').selectAll();
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.task) query = query.where('task', '=', filter.task);
+  if (filter.triggeredBy) query = query.where('triggered_by', '=', filter.triggeredBy);
+  if (filter.tag) query = query.where(sql<boolean>`tags @> ARRAY[${filter.tag}]::text[]`);
+  if (filter.before) {
+    const { createdAt, id } = filter.before;
+    query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** Moves a delayed run's start; only while it is still pending. */
+export async function setRunAt(db: Db, id: string, runAt: Date): Promise<boolean> {
+  const row = await db.updateTable('runs').set({ run_at: runAt }).where('id', '=', id).where('status', '=', 'pending').returning('id').executeTakeFirst();
+  return row !== undefined;
 }

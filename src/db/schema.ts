@@ -48,9 +48,30 @@ export interface RunLogsTable {
   created_at: ColumnType<Date, Date, never>;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of the key; the key itself is never stored. */
+  key_hash: string;
+  /** The key's first characters, to tell keys apart. */
+  prefix: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  task: string;
+  /** HMAC-SHA256 secret of the deliveries; never shown after creation. */
+  secret: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   runs: RunsTable;
   run_logs: RunLogsTable;
+  api_keys: ApiKeysTable;
+  webhooks: WebhooksTable;
 }
 
 export type Run = Selectable<RunsTable>;
@@ -58,3 +79,5 @@ export type NewRun = Insertable<RunsTable>;
 export type RunUpdate = Updateable<RunsTable>;
 export type RunLog = Selectable<RunLogsTable>;
 export type NewRunLog = Insertable<RunLogsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Webhook = Selectable<WebhooksTable>;

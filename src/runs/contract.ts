@@ -7,6 +7,8 @@ export const DEFAULT_TASK_QUEUE = 'conveyor';
 
 export const ConveyorTask = defineSearchAttributeKey('ConveyorTask', SearchAttributeType.KEYWORD);
 export const ConveyorTriggeredBy = defineSearchAttributeKey('ConveyorTriggeredBy', SearchAttributeType.KEYWORD);
+/** Set by Temporal on every workflow a Schedule starts: the schedule's id. */
+export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** Input of the `taskRun` workflow; also what `temporal workflow start --input` takes. */
 export interface TaskRunInput {
@@ -52,6 +54,8 @@ export interface ExecuteTaskInput {
   inputs: unknown;
   triggeredBy: TriggerSource;
   maxAttempts: number;
+  /** ISO time: a first attempt starting after it does not run; the run ends as `expired`. */
+  expiresAt?: string;
 }
 
 /** Error types a run can end with; the workflow never retries these. */

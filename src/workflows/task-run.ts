@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  condition,
   defineSignal,
   isCancellation,
   proxyActivities,
@@ -14,21 +15,23 @@ import {
 } from '@temporalio/workflow';
 import { TimeoutType } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import { ConveyorTask, ConveyorTriggeredBy, NON_RETRYABLE_TYPES, type CancelSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
+import { ConveyorTask, ConveyorTriggeredBy, NON_RETRYABLE_TYPES, TemporalScheduledById, type CancelSignalInput, type RescheduleSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
 import { TRIGGER_SOURCES, type TriggerSource } from '../runs/states.js';
 
 export const cancelSignal = defineSignal<[CancelSignalInput?]>('cancel');
+/** Moves the start of a delayed run that is still waiting. */
+export const rescheduleSignal = defineSignal<[RescheduleSignalInput]>('reschedule');
 
 const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '70s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 
-function checkInput(input: TaskRunInput | undefined): { task: string; triggeredBy: TriggerSource } {
+function checkInput(input: TaskRunInput | undefined, scheduleId: string | undefined): { task: string; triggeredBy: TriggerSource } {
   if (!input || typeof input.task !== 'string' || input.task.length === 0) {
     throw ApplicationFailure.nonRetryable('taskRun input must be {"task": "<slug>", "inputs"?: …, "triggeredBy"?: …}', 'InvalidWorkflowInput');
   }
-  const triggeredBy = input.triggeredBy ?? 'api';
+  const triggeredBy = input.triggeredBy ?? (scheduleId ? 'schedule' : 'api');
   if (!TRIGGER_SOURCES.includes(triggeredBy)) {
     throw ApplicationFailure.nonRetryable(`triggeredBy must be one of ${TRIGGER_SOURCES.join(', ')}`, 'InvalidWorkflowInput');
   }
@@ -69,9 +72,28 @@ function executeOptions(options: TaskOptions) {
   }).executeTask;
 }
 
+/** Delay: a durable timer until `runAt`, which the `reschedule` signal may move; cancellable. */
+async function waitUntilDue(initialRunAt: number, scope: CancellationScope): Promise<void> {
+  let runAt = initialRunAt;
+  let moved = false;
+  setHandler(rescheduleSignal, ({ runAt: next }) => {
+    const at = Date.parse(next);
+    if (Number.isFinite(at)) {
+      runAt = at;
+      moved = true;
+    }
+  });
+  while (Date.now() < runAt) {
+    moved = false;
+    await scope.run(() => condition(() => moved, runAt - Date.now()));
+  }
+}
+
 /** A run of one task: one Temporal workflow, one activity (retried by Temporal), bookkeeping in local activities. */
 export async function taskRun(input: TaskRunInput): Promise<unknown> {
-  const { task, triggeredBy } = checkInput(input);
+  // Temporal sets this on every run a Schedule starts, including schedules made outside Conveyor.
+  const scheduleId = workflowInfo().typedSearchAttributes.get(TemporalScheduledById);
+  const { task, triggeredBy } = checkInput(input, scheduleId);
   const info = workflowInfo();
   const runId = info.workflowId;
   ensureSearchAttributes(task, triggeredBy);
@@ -86,13 +108,20 @@ export async function taskRun(input: TaskRunInput): Promise<unknown> {
   try {
     let options = input.options;
     if (!options) {
-      const prepared = await bookkeeping.prepareRun({ runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId });
+      const prepared = await bookkeeping.prepareRun({ runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}) });
       if (!prepared.ok) throw ApplicationFailure.nonRetryable(prepared.error.message, prepared.error.type);
       options = prepared.options;
     }
+    if (input.runAt) await waitUntilDue(Date.parse(input.runAt), scope);
+    if (input.expiresAt && Date.now() > Date.parse(input.expiresAt)) {
+      // No worker took the run before its ttl passed.
+      const expired = { type: 'Expired', message: `not started before its ttl ended (${input.expiresAt})` };
+      await bookkeeping.recordOutcome({ runId, status: 'expired', error: expired });
+      throw ApplicationFailure.nonRetryable(expired.message, expired.type);
+    }
     const executeTask = executeOptions(options);
     return await scope.run(() =>
-      executeTask({ runId, task, triggeredBy, inputs: input.inputs ?? null, maxAttempts: options.maxAttempts }),
+      executeTask({ runId, task, triggeredBy, inputs: input.inputs ?? null, maxAttempts: options.maxAttempts, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) }),
     );
   } catch (error) {
     if (isCancellation(error)) {

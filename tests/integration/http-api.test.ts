@@ -87,6 +87,34 @@ describe('HTTP API', () => {
     ['bad logs cursor', 'GET', '/api/runs/x/logs?after=abc', undefined, undefined, 400, 'invalid_query'],
     ['logs limit out of range', 'GET', '/api/runs/x/logs?limit=0', undefined, undefined, 400, 'invalid_query'],
     ['unknown route', 'GET', '/api/nothing', undefined, undefined, 404, 'route_not_found'],
+    ['idempotencyKey of the wrong type', 'POST', '/api/tasks/noop', { idempotencyKey: 5 }, undefined, 400, 'invalid_body'],
+    ['empty idempotencyKey', 'POST', '/api/tasks/noop', { idempotencyKey: '' }, undefined, 400, 'invalid_body'],
+    ['delay that is no duration or time', 'POST', '/api/tasks/noop', { delay: 'soon' }, undefined, 400, 'invalid_body'],
+    ['negative delay', 'POST', '/api/tasks/noop', { delay: -5 }, undefined, 400, 'invalid_body'],
+    ['delay over a year', 'POST', '/api/tasks/noop', { delay: '400d' }, undefined, 400, 'invalid_body'],
+    ['zero ttl', 'POST', '/api/tasks/noop', { ttl: 0 }, undefined, 400, 'invalid_body'],
+    ['tags that are not an array', 'POST', '/api/tasks/noop', { tags: 'a,b' }, undefined, 400, 'invalid_body'],
+    ['an injection string as a tag', 'POST', '/api/tasks/noop', { tags: ["x'; DROP TABLE runs;--"] }, undefined, 400, 'invalid_body'],
+    ['21 tags', 'POST', '/api/tasks/noop', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, undefined, 400, 'invalid_body'],
+    ['?wait over 60s', 'POST', '/api/tasks/noop?wait=2m', {}, undefined, 400, 'invalid_query'],
+    ['unknown query parameter on a trigger', 'POST', '/api/tasks/noop?foo=1', {}, undefined, 400, 'invalid_query'],
+    ['JSON null as the body', 'POST', '/api/tasks/echo', 'null', undefined, 400, 'invalid_inputs'],
+    ['a charset JSON does not allow', 'POST', '/api/tasks/noop', '{}', { 'content-type': 'application/json; charset=latin1' }, 415, 'unsupported_charset'],
+    ['an injection string as the task slug', 'POST', `/api/tasks/${encodeURIComponent("x' OR '1'='1")}`, {}, undefined, 404, 'task_not_found'],
+    ['batch without items', 'POST', '/api/tasks/noop/batch', { items: [] }, undefined, 400, 'invalid_body'],
+    ['batch of 1,001 items', 'POST', '/api/tasks/noop/batch', { items: Array.from({ length: 1_001 }, () => ({})) }, undefined, 400, 'invalid_body'],
+    ['batch with one bad item', 'POST', '/api/tasks/echo/batch', { items: [{ inputs: { message: 'ok' } }, { inputs: { message: 1 } }] }, undefined, 400, 'invalid_items'],
+    ['batch item with an unknown field', 'POST', '/api/tasks/noop/batch', { items: [{ input: {} }] }, undefined, 400, 'invalid_body'],
+    ['runs list with an unknown status', 'GET', '/api/runs?status=bogus', undefined, undefined, 400, 'invalid_query'],
+    ['runs list with an unknown trigger source', 'GET', '/api/runs?triggeredBy=robot', undefined, undefined, 400, 'invalid_query'],
+    ['runs list limit over 200', 'GET', '/api/runs?limit=1000', undefined, undefined, 400, 'invalid_query'],
+    ['runs list with a cursor of forbidden characters', 'GET', '/api/runs?cursor=%27%3B--', undefined, undefined, 400, 'invalid_query'],
+    ['runs list with a cursor it never issued', 'GET', '/api/runs?cursor=abc', undefined, undefined, 400, 'invalid_query'],
+    ['an injection string as a run id', 'GET', `/api/runs/${encodeURIComponent("' OR 1=1 --")}`, undefined, undefined, 404, 'run_not_found'],
+    ['cancel of an unknown run', 'POST', '/api/runs/run_missing/cancel', {}, undefined, 404, 'run_not_found'],
+    ['cancel reason of the wrong type', 'POST', '/api/runs/run_missing/cancel', { reason: 5 }, undefined, 400, 'invalid_body'],
+    ['re-run of an unknown run', 'POST', '/api/runs/run_missing/rerun', undefined, undefined, 404, 'run_not_found'],
+    ['reschedule with a bad delay', 'POST', '/api/runs/run_missing/reschedule', { delay: 'later' }, undefined, 400, 'invalid_body'],
   ];
   for (const [what, method, url, body, headers, status, code] of rejected) {
     it(`answers ${status} ${code} for ${what}, and creates nothing`, async () => {
@@ -95,7 +123,7 @@ describe('HTTP API', () => {
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.equal(res.body.error.code, code);
       assert.equal(typeof res.body.error.message, 'string');
-      if (code === 'invalid_inputs') assert.match(res.body.error.message, /message/);
+      if (code === 'invalid_inputs') assert.match(res.body.error.message, /message|expected object/);
       assert.equal(await runCount(), before);
     });
   }

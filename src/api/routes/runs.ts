@@ -1,32 +1,113 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { listLogs } from '../../db/logs.repository.js';
-import { findRun } from '../../db/runs.repository.js';
+import { findRun, listRuns, setRunAt } from '../../db/runs.repository.js';
+import type { Run } from '../../db/schema.js';
+import { isTerminal, RUN_STATES, TRIGGER_SOURCES } from '../../runs/states.js';
 import type { ApiDeps } from '../deps.js';
-import { notFound } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
+import { delayUntil, tag } from '../schemas.js';
 import { logView, runView } from '../serialize.js';
+import { temporalUiUrl, triggerRun, triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
+import { logStream } from './log-stream.js';
+import { workerPresence } from './worker-presence.js';
 
-const logsQuery = z.strictObject({
+export const logsQuery = z.strictObject({
   after: z.string().regex(/^\d{1,18}$/, 'after must be a log seq (a non-negative integer)').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
-export function runRoutes({ db }: ApiDeps): Router {
+export const listQuery = z.strictObject({
+  status: z.enum(RUN_STATES).optional(),
+  task: z.string().min(1).max(100).optional(),
+  triggeredBy: z.enum(TRIGGER_SOURCES).optional(),
+  tag: tag.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^[\w-]{1,400}$/, 'cursor must be a value returned as nextCursor').optional(),
+});
+
+export const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const rescheduleBody = z.strictObject({ delay: delayUntil });
+
+const encodeCursor = (run: Run) => Buffer.from(`${run.created_at.toISOString()}|${run.id}`).toString('base64url');
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) throw new ApiError(400, 'invalid_query', 'cursor: not a value returned as nextCursor');
+  return { createdAt, id };
+}
+
+export function runRoutes(deps: ApiDeps): Router {
+  const { db, client, registry } = deps;
   const router = Router();
+  const isWorkerPolling = workerPresence(deps);
+  const runOr404 = async (id: string): Promise<Run> => {
+    const run = await findRun(db, id);
+    if (!run) throw notFound('run', id);
+    return run;
+  };
+
+  router.get('/api/runs', async (req, res) => {
+    const query = parseBody(listQuery, req.query, 'invalid_query');
+    const runs = await listRuns(db, { ...query, before: query.cursor ? decodeCursor(query.cursor) : undefined, limit: query.limit + 1 });
+    const page = runs.slice(0, query.limit);
+    res.json({ runs: page.map(runView), nextCursor: runs.length > query.limit ? encodeCursor(page[page.length - 1]) : null });
+  });
 
   router.get('/api/runs/:id', async (req, res) => {
-    const run = await findRun(db, req.params.id);
-    if (!run) throw notFound('run', req.params.id);
-    res.json(runView(run));
+    const run = await runOr404(req.params.id);
+    res.json({
+      ...runView(run),
+      waitingForWorker: run.status === 'pending' && !(await isWorkerPolling()),
+      temporal: { workflowId: run.id, runId: run.temporal_run_id, namespace: deps.namespace, uiUrl: temporalUiUrl(deps, run.id) },
+    });
   });
 
   router.get('/api/runs/:id/logs', async (req, res) => {
     const query = parseBody(logsQuery, req.query, 'invalid_query');
-    const run = await findRun(db, req.params.id);
-    if (!run) throw notFound('run', req.params.id);
+    const run = await runOr404(req.params.id);
     const lines = await listLogs(db, run.id, query.after, query.limit);
     res.json({ lines: lines.map(logView), nextAfter: lines.length ? Number(lines[lines.length - 1].seq) : (query.after ? Number(query.after) : null) });
+  });
+
+  router.get('/api/runs/:id/logs/stream', async (req, res) => {
+    const run = await runOr404(req.params.id);
+    const lastEventId = req.header('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
+    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) throw new ApiError(400, 'invalid_query', 'Last-Event-ID must be a log seq');
+    await logStream(db, run.id, lastEventId, req, res);
+  });
+
+  router.post('/api/runs/:id/cancel', async (req, res) => {
+    const { reason } = parseBody(cancelBody, req.body ?? {});
+    const run = await runOr404(req.params.id);
+    if (isTerminal(run.status)) throw new ApiError(409, 'run_finished', `run ${run.id} already ended as ${run.status}`);
+    await client.workflow.getHandle(run.id).signal('cancel', { reason: reason ?? 'cancelled over the API' }).catch((error: unknown) => {
+      deps.logger.warn({ err: error, runId: run.id }, 'cancel signal failed');
+      throw new ApiError(503, 'temporal_unavailable', 'Temporal did not take the cancel request; retry');
+    });
+    res.status(202).json({ id: run.id, status: run.status, cancelRequested: true });
+  });
+
+  router.post('/api/runs/:id/rerun', async (req, res) => {
+    parseBody(z.strictObject({}), req.body ?? {});
+    const original = await runOr404(req.params.id);
+    const task = registry.get(original.task);
+    if (!task) throw new ApiError(409, 'task_gone', `task ${JSON.stringify(original.task)} of run ${original.id} is no longer registered`);
+    const { run } = await triggerRun(deps, { task, inputs: original.inputs ?? null, triggeredBy: 'api', tags: original.tags, rerunOf: original.id });
+    res.status(202).json({ ...triggerView(deps, run), rerunOf: original.id });
+  });
+
+  router.post('/api/runs/:id/reschedule', async (req, res) => {
+    const { delay } = parseBody(rescheduleBody, req.body ?? {});
+    const run = await runOr404(req.params.id);
+    if (run.status !== 'pending' || !run.run_at) throw new ApiError(409, 'not_delayed', `run ${run.id} is ${run.status}${run.run_at ? '' : ' and was not delayed'}: only a delayed, pending run can be rescheduled`);
+    if (!(await setRunAt(db, run.id, delay))) throw new ApiError(409, 'not_delayed', `run ${run.id} started meanwhile`);
+    await client.workflow.getHandle(run.id).signal('reschedule', { runAt: delay.toISOString() }).catch((error: unknown) => {
+      deps.logger.warn({ err: error, runId: run.id }, 'reschedule signal failed');
+      throw new ApiError(503, 'temporal_unavailable', 'Temporal did not take the reschedule; retry');
+    });
+    res.status(202).json(runView({ ...run, run_at: delay }));
   });
   return router;
 }

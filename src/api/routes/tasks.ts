@@ -1,16 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { formatIssues } from '../../activities/validate-inputs.js';
-import { deleteRun, insertRun } from '../../db/runs.repository.js';
-import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../../runs/contract.js';
-import { newRunId } from '../../runs/run-id.js';
+import { findRun } from '../../db/runs.repository.js';
+import { isTerminal } from '../../runs/states.js';
 import type { Task } from '../../tasks/define.js';
-import { taskOptions } from '../../tasks/task-options.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
-import { parseBody, zodDetails } from '../validate.js';
-
-const triggerBody = z.strictObject({ inputs: z.unknown().optional() });
+import { batchBody, triggerBody, waitQuery } from '../schemas.js';
+import { runView } from '../serialize.js';
+import { checkInputs, triggerRun, triggerView, type TriggerRequest } from '../trigger.js';
+import { parseBody } from '../validate.js';
 
 function inputSchema(task: Task): unknown {
   if (!task.input) return null;
@@ -21,10 +19,33 @@ function inputSchema(task: Task): unknown {
   }
 }
 
+/** Runs `fn` over `items`, at most `limit` at a time, keeping order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  }));
+  return results;
+}
+
 export function taskRoutes(deps: ApiDeps): Router {
-  const { db, client, registry, logger } = deps;
+  const { registry, client, db } = deps;
   const router = Router();
   let pendingTriggers = 0;
+  const admit = (count: number) => {
+    if (pendingTriggers + count > deps.maxPendingTriggers) throw new ApiError(429, 'too_many_triggers', 'too many triggers in flight; retry shortly');
+    pendingTriggers += count;
+    return () => void (pendingTriggers -= count);
+  };
+  const taskOf = (slug: string): Task => {
+    const task = registry.get(slug);
+    if (!task) throw notFound('task', slug);
+    return task;
+  };
 
   router.get('/api/tasks', (_req, res) => {
     res.json({
@@ -33,53 +54,63 @@ export function taskRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/api/tasks/:slug', async (req, res) => {
-    const task = registry.get(req.params.slug);
-    if (!task) throw notFound('task', req.params.slug);
+    const task = taskOf(req.params.slug);
     const body = parseBody(triggerBody, req.body ?? {});
-    const inputs = body.inputs ?? null;
-    if (task.input) {
-      const parsed = task.input.safeParse(inputs);
-      if (!parsed.success) throw new ApiError(400, 'invalid_inputs', `invalid inputs: ${formatIssues(parsed.error.issues)}`, zodDetails(parsed.error.issues, 'inputs'));
-    }
-    if (pendingTriggers >= deps.maxPendingTriggers) throw new ApiError(429, 'too_many_triggers', 'too many triggers in flight; retry shortly');
-    pendingTriggers++;
+    const { wait } = parseBody(waitQuery, req.query, 'invalid_query');
+    const release = admit(1);
     try {
-      const id = newRunId();
-      await insertRun(db, { id, task: task.slug, inputs, triggeredBy: 'api' }).catch((error: unknown) => {
-        logger.warn({ err: error }, 'trigger refused: database unavailable');
-        throw new ApiError(503, 'database_unavailable', 'the database is unavailable; the run was not created');
+      const now = Date.now();
+      const { run, created } = await triggerRun(deps, {
+        task,
+        inputs: body.inputs ?? null,
+        triggeredBy: 'api',
+        idempotencyKey: body.idempotencyKey,
+        tags: body.tags,
+        runAt: body.delay && body.delay.getTime() > now ? body.delay : undefined,
+        expiresAt: body.ttl ? new Date(Math.max(now, body.delay?.getTime() ?? now) + body.ttl) : undefined,
       });
-      // The row exists and the inputs are checked, so the workflow skips its prepare step.
-      const workflowInput: TaskRunInput = { task: task.slug, inputs, triggeredBy: 'api', options: taskOptions(task) };
-      try {
-        const deadline = Date.now() + (deps.triggerTimeoutMs ?? 10_000);
-        await client.withDeadline(deadline, () => client.workflow.start('taskRun', {
-          workflowId: id,
-          taskQueue: deps.taskQueue,
-          args: [workflowInput],
-          typedSearchAttributes: [
-            { key: ConveyorTask, value: task.slug },
-            { key: ConveyorTriggeredBy, value: 'api' },
-          ],
-        }));
-      } catch (error) {
-        // Nothing half-written: without a workflow the row goes too. (Should the start have
-        // landed after all, the workflow's first step re-creates the row: no run lacks one.)
-        await deleteRun(db, id).catch((err: unknown) => logger.error({ err, runId: id }, 'could not remove the row of an unstarted run'));
-        logger.warn({ err: error, runId: id }, 'trigger refused: Temporal unavailable');
-        throw new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable; the run was not started');
+      if (wait) {
+        // ?wait=30s: answer with the finished run if it ends in time.
+        const ended = await Promise.race([
+          client.workflow.getHandle(run.id).result().then(() => true, () => true),
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), wait).unref()),
+        ]);
+        const latest = ended ? await findRun(db, run.id) : undefined;
+        if (latest && isTerminal(latest.status)) return void res.status(200).json(runView(latest));
       }
-      res.status(202).json({
-        id,
-        status: 'pending',
-        links: {
-          self: `/api/runs/${id}`,
-          logs: `/api/runs/${id}/logs`,
-          temporalUi: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(id)}`,
-        },
-      });
+      res.status(created ? 202 : 200).json(triggerView(deps, run));
     } finally {
-      pendingTriggers--;
+      release();
+    }
+  });
+
+  router.post('/api/tasks/:slug/batch', async (req, res) => {
+    const task = taskOf(req.params.slug);
+    const { items } = parseBody(batchBody, req.body ?? {});
+    // Every item is checked before any run starts: one bad item starts nothing.
+    const bad = items.flatMap((item, index) => {
+      try {
+        checkInputs(task, item.inputs ?? null, `items.${index}.inputs`);
+        return [];
+      } catch (error) {
+        return [{ index, ...(error instanceof ApiError ? { message: error.message, details: error.details } : { message: String(error) }) }];
+      }
+    });
+    if (bad.length) throw new ApiError(400, 'invalid_items', `${bad.length} item(s) invalid; no run started`, bad);
+    const release = admit(items.length);
+    try {
+      const requests: TriggerRequest[] = items.map((item) => ({ task, inputs: item.inputs ?? null, triggeredBy: 'api', idempotencyKey: item.idempotencyKey, tags: item.tags }));
+      const results = await mapLimited(requests, 32, (request) =>
+        triggerRun(deps, request).then(
+          ({ run, created }) => ({ ...triggerView(deps, run), created }),
+          (error: unknown) => ({ error: error instanceof ApiError ? { code: error.code, message: error.message } : { code: 'internal', message: 'internal error' } }),
+        ),
+      );
+      const failed = results.filter((r) => 'error' in r).length;
+      // Runs that started are reported even when others could not be: nothing is lost silently.
+      res.status(failed === 0 ? 202 : failed === results.length ? 503 : 207).json({ runs: results, started: results.length - failed, failed });
+    } finally {
+      release();
     }
   });
   return router;

@@ -1,0 +1,83 @@
+// GET /api/openapi.json: generated from the same zod schemas the routes validate with.
+import { z } from 'zod';
+import type { ApiDeps } from './deps.js';
+import { cancelBody, listQuery, logsQuery, rescheduleBody } from './routes/runs.js';
+import { webhookBody } from './routes/webhooks.js';
+import { batchBody, triggerBody, waitQuery } from './schemas.js';
+
+type Schema = z.ZodType;
+const json = (schema: Schema) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const ok = (description: string, schema: object = { type: 'object' }) => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: Schema) => ({ required: false, content: { 'application/json': { schema: json(schema) } } });
+
+function queryParameters(schema: z.ZodObject) {
+  const properties = (json(schema) as { properties?: Record<string, object> }).properties ?? {};
+  return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+}
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const clientErrors = { '400': errorResponse('invalid request (details name the field)'), '401': errorResponse('missing or unknown API key'), '404': errorResponse('not found') };
+
+/** Extra paths other route modules contribute (schedules, webhooks). */
+export const extraPaths: Record<string, object> = {};
+
+export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
+  const tasks = deps.registry.list();
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Conveyor API', version: '0.1.0', description: 'Durable task runs on Temporal.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        },
+        ...Object.fromEntries(tasks.filter((t) => t.input).map((t) => [`TaskInput_${t.slug}`, json(t.input as Schema)])),
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/health': { get: { summary: 'Liveness', security: [], responses: { '200': ok('process is up') } } },
+      '/ready': { get: { summary: 'Temporal and Postgres reachable', security: [], responses: { '200': ok('ready'), '503': errorResponse('a dependency is down') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text exposition format' } } } },
+      '/api/tasks': { get: { summary: 'List tasks with their input JSON Schema', responses: { '200': ok('tasks'), ...clientErrors } } },
+      '/api/tasks/{slug}': {
+        post: {
+          summary: 'Trigger a run (inputs per task: components TaskInput_<slug>)',
+          parameters: [pathParam('slug'), ...queryParameters(waitQuery)],
+          requestBody: body(triggerBody),
+          responses: { '200': ok('existing run (idempotency key) or finished run (?wait)'), '202': ok('run started'), ...clientErrors, '413': errorResponse('body over 1 MB'), '415': errorResponse('not JSON'), '429': errorResponse('too many triggers in flight'), '503': errorResponse('Temporal or Postgres unavailable') },
+        },
+      },
+      '/api/tasks/{slug}/batch': {
+        post: { summary: 'Trigger up to 1,000 runs', parameters: [pathParam('slug')], requestBody: body(batchBody), responses: { '202': ok('runs started'), '207': ok('some items could not start'), ...clientErrors, '429': errorResponse('too many triggers in flight') } },
+      },
+      '/api/runs': { get: { summary: 'Runs, newest first (keyset pagination)', parameters: queryParameters(listQuery), responses: { '200': ok('a page of runs'), ...clientErrors } } },
+      '/api/runs/{id}': { get: { summary: 'One run', parameters: [pathParam('id')], responses: { '200': ok('the run'), ...clientErrors } } },
+      '/api/runs/{id}/logs': { get: { summary: 'Log lines in order', parameters: [pathParam('id'), ...queryParameters(logsQuery)], responses: { '200': ok('lines'), ...clientErrors } } },
+      '/api/runs/{id}/logs/stream': { get: { summary: 'Log lines as Server-Sent Events (resumes from Last-Event-ID)', parameters: [pathParam('id')], responses: { '200': { description: 'text/event-stream' }, ...clientErrors } } },
+      '/api/runs/{id}/cancel': { post: { summary: 'Cancel a run', parameters: [pathParam('id')], requestBody: body(cancelBody), responses: { '202': ok('cancel requested'), ...clientErrors, '409': errorResponse('run already ended') } } },
+      '/api/runs/{id}/rerun': { post: { summary: 'A new run with the same inputs', parameters: [pathParam('id')], responses: { '202': ok('run started'), ...clientErrors } } },
+      '/api/runs/{id}/reschedule': { post: { summary: 'Move a delayed, pending run', parameters: [pathParam('id')], requestBody: body(rescheduleBody), responses: { '202': ok('moved'), ...clientErrors, '409': errorResponse('not a delayed, pending run') } } },
+      '/api/webhooks': {
+        post: { summary: 'Create a signed webhook for a task (the secret is shown once)', requestBody: body(webhookBody), responses: { '201': ok('{id, url, secret}'), ...clientErrors } },
+        get: { summary: 'Webhooks (without secrets)', responses: { '200': ok('webhooks'), ...clientErrors } },
+      },
+      '/api/webhooks/{id}': { delete: { summary: 'Delete a webhook', parameters: [pathParam('id')], responses: { '204': { description: 'deleted' }, ...clientErrors } } },
+      '/hooks/{id}': {
+        post: {
+          summary: 'Start a run with the JSON body as inputs; header Conveyor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">',
+          security: [],
+          parameters: [pathParam('id'), { name: 'Conveyor-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+          requestBody: { content: { 'application/json': { schema: {} } } },
+          responses: { '202': ok('run started'), '401': errorResponse('missing, wrong or stale signature'), '404': errorResponse('unknown webhook') },
+        },
+      },
+      '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': ok('OpenAPI 3.1') } } },
+      ...extraPaths,
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ScheduleDescription } from '@temporalio/client';
+import { toMs } from '../../tasks/duration.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+import {
+  actionInput,
+  buildAction,
+  buildSpec,
+  formatDuration,
+  MEMO_TASK,
+  newScheduleId,
+  OVERLAPS,
+  scheduleError,
+  scheduleSummaryView,
+  scheduleView,
+  TASK_RUN_WORKFLOW,
+  toOverlapPolicy,
+} from '../schedules.js';
+import { checkInputs } from '../trigger.js';
+import { parseBody } from '../validate.js';
+
+// Safe in a URL path, a workflow id prefix and a log line.
+const SCHEDULE_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** A duration ('1s', '5m' or milliseconds) as milliseconds, at least `minMs`. */
+const duration = (what: string, minMs: number) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    try {
+      const ms = toMs(value, what);
+      if (ms < minMs) throw new Error(`${what} must be at least ${formatDuration(minMs)}`);
+      return ms;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
+      return z.NEVER;
+    }
+  });
+
+const fields = {
+  cron: z.string().trim().min(1).max(200).optional(),
+  every: duration('every', 1_000).optional(),
+  timezone: z.string().min(1).max(100).optional(),
+  inputs: z.unknown().optional(),
+  overlap: z.enum(OVERLAPS).optional(),
+  // Temporal raises a shorter catch-up window to 10 s anyway.
+  catchupWindow: duration('catchupWindow', 10_000).optional(),
+  paused: z.boolean().optional(),
+};
+
+const createBody = z
+  .strictObject({ id: z.string().regex(SCHEDULE_ID, 'id may hold letters, digits, - and _ (at most 200)').optional(), task: z.string().min(1).max(200), ...fields })
+  .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] });
+
+const patchBody = z
+  .strictObject({ id: z.string().optional(), task: z.string().optional(), ...fields })
+  .refine((b) => b.cron === undefined || b.every === undefined, { message: 'give cron or every, not both', path: ['cron'] });
+
+const backfillBody = z
+  .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }), overlap: z.enum(OVERLAPS).optional() })
+  .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
+
+const immutable = (field: string) => new ApiError(400, 'immutable_field', `a schedule's ${field} cannot change`, [{ field, message: 'cannot change' }]);
+
+export function scheduleRoutes(deps: ApiDeps): Router {
+  const { client, registry } = deps;
+  const router = Router();
+
+  /** One Temporal call, bounded like a trigger (the client retries meanwhile), its errors mapped to HTTP. */
+  async function call<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), fn);
+    } catch (error) {
+      throw scheduleError(deps, error, id);
+    }
+  }
+
+  /** A schedule whose action is not taskRun is none of Conveyor's business: 404 like a missing one. */
+  async function describe(id: string): Promise<ScheduleDescription> {
+    const description = await call(id, () => client.schedule.getHandle(id).describe());
+    if (description.action.workflowType !== TASK_RUN_WORKFLOW) throw notFound('schedule', id);
+    return description;
+  }
+  const handle = (id: string) => client.schedule.getHandle(id);
+
+  router.post('/api/schedules', async (req, res) => {
+    const body = parseBody(createBody, req.body ?? {});
+    const task = registry.get(body.task);
+    if (!task) throw notFound('task', body.task);
+    const inputs = body.inputs ?? null;
+    checkInputs(task, inputs);
+    const id = body.id ?? newScheduleId();
+    await call(id, () =>
+      client.schedule.create({
+        scheduleId: id,
+        spec: buildSpec({ cron: body.cron, everyMs: body.every }, body.timezone),
+        action: buildAction(deps, id, task.slug, inputs),
+        policies: { overlap: toOverlapPolicy(body.overlap ?? 'skip'), ...(body.catchupWindow !== undefined ? { catchupWindow: body.catchupWindow } : {}) },
+        memo: { [MEMO_TASK]: task.slug },
+        state: { paused: body.paused ?? false },
+      }),
+    );
+    res.status(201).json(scheduleView(await describe(id)));
+  });
+
+  // Temporal's schedule list is eventually consistent: a schedule just created may show a moment later.
+  router.get('/api/schedules', async (_req, res) => {
+    const schedules = await call('', async () => {
+      const found = [];
+      for await (const summary of client.schedule.list()) {
+        if (summary.action?.workflowType === TASK_RUN_WORKFLOW) found.push(scheduleSummaryView(summary));
+      }
+      return found;
+    });
+    res.json({ schedules: schedules.sort((a, b) => a.id.localeCompare(b.id)) });
+  });
+
+  router.get('/api/schedules/:id', async (req, res) => {
+    res.json(scheduleView(await describe(req.params.id)));
+  });
+
+  router.patch('/api/schedules/:id', async (req, res) => {
+    const id = req.params.id;
+    const body = parseBody(patchBody, req.body ?? {});
+    const current = actionInput(await describe(id));
+    if (body.id !== undefined && body.id !== id) throw immutable('id');
+    if (body.task !== undefined && body.task !== current?.task) throw immutable('task');
+    if (body.inputs !== undefined) {
+      if (!current) throw new ApiError(400, 'invalid_schedule', 'the schedule\'s action has no taskRun input whose inputs could change');
+      const task = registry.get(current.task);
+      if (task) checkInputs(task, body.inputs);
+    }
+    const newSpec = body.cron !== undefined || body.every !== undefined;
+    await call(id, () =>
+      handle(id).update((prev) => ({
+        spec: newSpec
+          ? { ...prev.spec, calendars: undefined, intervals: undefined, ...buildSpec({ cron: body.cron, everyMs: body.every }, body.timezone ?? prev.spec.timezone) }
+          : { ...prev.spec, ...(body.timezone !== undefined ? { timezone: body.timezone } : {}) },
+        action: body.inputs === undefined ? prev.action : { ...prev.action, args: [{ ...actionInput(prev), inputs: body.inputs }] },
+        policies: {
+          ...prev.policies,
+          ...(body.overlap !== undefined ? { overlap: toOverlapPolicy(body.overlap) } : {}),
+          ...(body.catchupWindow !== undefined ? { catchupWindow: body.catchupWindow } : {}),
+        },
+        state: { ...prev.state, ...(body.paused !== undefined ? { paused: body.paused } : {}) },
+      })),
+    );
+    res.json(scheduleView(await describe(id)));
+  });
+
+  for (const action of ['pause', 'unpause'] as const) {
+    router.post(`/api/schedules/:id/${action}`, async (req, res) => {
+      const id = req.params.id;
+      await describe(id);
+      await call(id, () => (action === 'pause' ? handle(id).pause('paused via the Conveyor API') : handle(id).unpause('unpaused via the Conveyor API')));
+      res.json(scheduleView(await describe(id)));
+    });
+  }
+
+  router.post('/api/schedules/:id/trigger', async (req, res) => {
+    const id = req.params.id;
+    await describe(id);
+    // Temporal starts the run asynchronously; its id shows in the schedule's recentRuns.
+    await call(id, () => handle(id).trigger());
+    res.status(202).json({ id, triggered: true, links: { self: `/api/schedules/${encodeURIComponent(id)}` } });
+  });
+
+  router.post('/api/schedules/:id/backfill', async (req, res) => {
+    const id = req.params.id;
+    const body = parseBody(backfillBody, req.body ?? {});
+    await describe(id);
+    const start = new Date(body.start);
+    const end = new Date(body.end);
+    // Without an overlap of its own, the backfill follows the schedule's policy.
+    await call(id, () => handle(id).backfill({ start, end, ...(body.overlap ? { overlap: toOverlapPolicy(body.overlap) } : {}) }));
+    res.status(202).json({ id, start: start.toISOString(), end: end.toISOString(), links: { self: `/api/schedules/${encodeURIComponent(id)}` } });
+  });
+
+  router.delete('/api/schedules/:id', async (req, res) => {
+    const id = req.params.id;
+    await describe(id);
+    await call(id, () => handle(id).delete());
+    res.status(204).end();
+  });
+  return router;
+}

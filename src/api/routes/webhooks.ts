@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { deleteWebhook, findWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.repository.js';
+import type { ApiDeps } from '../deps.js';
+import { notFound } from '../errors.js';
+import { SIGNATURE_HEADER, verifySignature, type RawBodyRequest } from '../signature.js';
+import { triggerRun, triggerView } from '../trigger.js';
+import { parseBody } from '../validate.js';
+
+export const webhookBody = z.strictObject({
+  task: z.string().min(1),
+  // A short secret would make the HMAC guessable; generated ones are 32 random bytes.
+  secret: z.string().min(16).max(1024).optional(),
+});
+
+export function webhookRoutes(deps: ApiDeps): Router {
+  const { db, registry } = deps;
+  const router = Router();
+  const hookUrl = (id: string) => `${deps.publicUrl?.replace(/\/$/, '') ?? ''}/hooks/${encodeURIComponent(id)}`;
+  const view = (hook: { id: string; task: string; created_at: Date }) => ({ id: hook.id, task: hook.task, url: hookUrl(hook.id), createdAt: hook.created_at.toISOString() });
+
+  router.post('/api/webhooks', async (req, res) => {
+    const body = parseBody(webhookBody, req.body ?? {});
+    if (!registry.get(body.task)) throw notFound('task', body.task);
+    const secret = body.secret ?? randomBytes(32).toString('hex');
+    const hook = await insertWebhook(db, { id: `wh_${randomBytes(12).toString('hex')}`, task: body.task, secret });
+    // The only answer that ever carries the secret.
+    res.status(201).json({ ...view(hook), secret });
+  });
+
+  router.get('/api/webhooks', async (_req, res) => {
+    res.json({ webhooks: (await listWebhooks(db)).map(view) });
+  });
+
+  router.delete('/api/webhooks/:id', async (req, res) => {
+    if (!(await deleteWebhook(db, req.params.id))) throw notFound('webhook', req.params.id);
+    res.status(204).end();
+  });
+
+  // Authenticated by the HMAC signature, not by an API key (auth.ts exempts it).
+  router.post('/hooks/:id', async (req: Request<{ id: string }>, res) => {
+    const hook = await findWebhook(db, req.params.id);
+    if (!hook) throw notFound('webhook', req.params.id);
+    verifySignature(req.get(SIGNATURE_HEADER), hook.secret, (req as RawBodyRequest).rawBody ?? Buffer.alloc(0));
+    const task = registry.get(hook.task);
+    if (!task) throw notFound('task', hook.task);
+    const { run } = await triggerRun(deps, { task, inputs: req.body ?? null, triggeredBy: 'webhook' });
+    res.status(202).json(triggerView(deps, run));
+  });
+  return router;
+}

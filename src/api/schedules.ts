@@ -1,0 +1,146 @@
+// Temporal Schedules of `taskRun`: the spec and action Conveyor builds, the view it returns,
+// and how Temporal's errors map to HTTP. The routes are in routes/schedules.ts.
+import { randomBytes } from 'node:crypto';
+import {
+  isGrpcServiceError,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ServiceError,
+  type ScheduleDescription,
+  type ScheduleOptionsStartWorkflowAction,
+  type ScheduleOverlapPolicy,
+  type ScheduleSpec,
+  type ScheduleSpecDescription,
+  type ScheduleSummary,
+} from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
+import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../runs/contract.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, notFound } from './errors.js';
+
+export const TASK_RUN_WORKFLOW = 'taskRun';
+/** Memo key on schedules Conveyor creates: names the task, so a list needs no describe per schedule. */
+export const MEMO_TASK = 'conveyorTask';
+export const OVERLAPS = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'] as const;
+export type Overlap = (typeof OVERLAPS)[number];
+
+export const newScheduleId = () => `sched_${randomBytes(12).toString('hex')}`;
+export const toOverlapPolicy = (overlap: Overlap) => overlap.toUpperCase() as Exclude<ScheduleOverlapPolicy, undefined>;
+
+/**
+ * Temporal keeps a cron expression only as the calendar it compiles to; the trailing
+ * `# comment` survives as the calendar's comment, which is how the view gets the text back.
+ */
+export function cronSpec(cron: string): string {
+  return cron.includes('#') ? cron : `${cron} # ${cron}`;
+}
+
+export function buildSpec(when: { cron?: string; everyMs?: number }, timezone: string | undefined): ScheduleSpec {
+  return {
+    ...(when.cron !== undefined ? { cronExpressions: [cronSpec(when.cron)] } : { intervals: [{ every: when.everyMs ?? 0 }] }),
+    ...(timezone ? { timezone } : {}),
+  };
+}
+
+/** The action of a Conveyor schedule; no `options`, so the worker's prepareRun resolves the task's policy and creates the row. */
+export function buildAction(deps: Pick<ApiDeps, 'taskQueue'>, scheduleId: string, task: string, inputs: unknown): ScheduleOptionsStartWorkflowAction<Workflow> {
+  const input: TaskRunInput = { task, inputs, triggeredBy: 'schedule' };
+  return {
+    type: 'startWorkflow',
+    workflowType: TASK_RUN_WORKFLOW,
+    // Temporal appends the scheduled time, so each run gets its own id.
+    workflowId: `run_sched_${scheduleId}`,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    typedSearchAttributes: [
+      { key: ConveyorTask, value: task },
+      { key: ConveyorTriggeredBy, value: 'schedule' },
+    ],
+  };
+}
+
+/** The taskRun input of a schedule's action, when it has one (a CLI-made schedule might not). */
+export function actionInput(description: ScheduleDescription): TaskRunInput | undefined {
+  const first: unknown = description.action.args?.[0];
+  if (typeof first !== 'object' || first === null || typeof (first as TaskRunInput).task !== 'string') return undefined;
+  return first as TaskRunInput;
+}
+
+/** Milliseconds as the largest unit dividing them evenly, so the text stays exact: 60000 → '1m', 1500 → '1500ms'. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+function specView(spec: ScheduleSpecDescription | undefined) {
+  const calendar = spec?.calendars?.[0];
+  const interval = spec?.intervals?.[0];
+  return {
+    cron: calendar ? calendar.comment || null : null,
+    every: interval ? formatDuration(interval.every) : null,
+    timezone: spec?.timezone || 'UTC',
+  };
+}
+
+function infoView(info: ScheduleSummary['info']) {
+  return {
+    nextActionTimes: info.nextActionTimes.map((t) => t.toISOString()),
+    recentRuns: info.recentActions.map((a) => ({
+      id: a.action.workflow.workflowId,
+      scheduledAt: a.scheduledAt.toISOString(),
+      startedAt: a.takenAt.toISOString(),
+      links: { self: `/api/runs/${encodeURIComponent(a.action.workflow.workflowId)}` },
+    })),
+  };
+}
+
+/** One schedule as GET /api/schedules/:id and the mutating routes return it. */
+export function scheduleView(d: ScheduleDescription) {
+  const input = actionInput(d);
+  return {
+    id: d.scheduleId,
+    task: input?.task ?? null,
+    inputs: input?.inputs ?? null,
+    ...specView(d.spec),
+    overlap: (d.policies.overlap ?? 'SKIP').toLowerCase(),
+    catchupWindow: formatDuration(d.policies.catchupWindow),
+    paused: d.state.paused,
+    note: d.state.note || null,
+    taskQueue: d.action.taskQueue,
+    actionsTaken: d.info.numActionsTaken,
+    createdAt: d.info.createdAt.toISOString(),
+    ...infoView(d.info),
+    links: { self: `/api/schedules/${encodeURIComponent(d.scheduleId)}` },
+  };
+}
+
+/** A list entry: what Temporal's (eventually consistent) list returns, without a describe per schedule. */
+export function scheduleSummaryView(s: ScheduleSummary) {
+  const task = s.memo?.[MEMO_TASK];
+  return {
+    id: s.scheduleId,
+    task: typeof task === 'string' ? task : null,
+    ...specView(s.spec),
+    paused: s.state.paused,
+    ...infoView(s.info),
+    links: { self: `/api/schedules/${encodeURIComponent(s.scheduleId)}` },
+  };
+}
+
+// gRPC status code; @grpc/grpc-js is not a direct dependency.
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** Maps a failed Temporal call to the API's errors; anything not the client's fault is a 503. */
+export function scheduleError(deps: Pick<ApiDeps, 'logger'>, error: unknown, scheduleId: string): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ScheduleNotFoundError) return notFound('schedule', scheduleId);
+  if (error instanceof ScheduleAlreadyRunning) return new ApiError(409, 'schedule_exists', `schedule ${JSON.stringify(scheduleId)} already exists`);
+  // The SDK turns Temporal's "Invalid schedule spec" (bad cron, unknown time zone) into a TypeError.
+  if (error instanceof TypeError) return new ApiError(400, 'invalid_schedule', error.message);
+  const cause = error instanceof ServiceError ? error.cause : error;
+  if (isGrpcServiceError(cause) && cause.code === GRPC_INVALID_ARGUMENT) return new ApiError(400, 'invalid_schedule', cause.details || cause.message);
+  deps.logger.warn({ err: error, scheduleId }, 'schedule request failed: Temporal unavailable');
+  return new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable; retry');
+}

@@ -1,0 +1,50 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { ApiKey, Database } from './schema.js';
+
+// Repository functions take `db` so they also work inside a transaction.
+type Db = Kysely<Database>;
+
+const KEY_PREFIX = 'cvk_';
+/** Enough of the key to tell keys apart in a listing, far too little to guess the rest (32 random bytes). */
+const VISIBLE_CHARS = KEY_PREFIX.length + 6;
+
+/** SHA-256 is enough here: keys are 256 random bits, so there is nothing to brute-force, unlike passwords. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export interface CreatedApiKey {
+  /** The key itself: shown once, never stored. */
+  key: string;
+  apiKey: ApiKey;
+}
+
+export async function createApiKey(db: Db, name: string): Promise<CreatedApiKey> {
+  const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const apiKey = await db
+    .insertInto('api_keys')
+    .values({ id: `key_${randomBytes(8).toString('hex')}`, name, key_hash: hashApiKey(key), prefix: key.slice(0, VISIBLE_CHARS) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { key, apiKey };
+}
+
+export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+export async function anyApiKeyExists(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('api_keys').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** At most one write per key and minute: a busy client must not turn every request into an UPDATE. */
+export async function touchApiKey(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]))
+    .execute();
+}
