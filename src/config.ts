@@ -31,6 +31,7 @@ const envSchema = z.object({
   CONVEYOR_HEARTBEAT_INTERVAL: duration('1s'),
   CONVEYOR_MAX_PENDING_TRIGGERS: z.coerce.number().int().min(1).default(1000),
   CONVEYOR_TRIGGER_TIMEOUT: duration('10s'),
+  CONVEYOR_WORKER_METRICS_ADDRESS: z.string().trim().default('127.0.0.1:9464'),
   CONVEYOR_DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -50,6 +51,8 @@ export interface Config {
   heartbeatIntervalMs: number;
   maxPendingTriggers: number;
   triggerTimeoutMs: number;
+  /** host:port of the worker's Temporal SDK metrics (Prometheus); undefined = off. */
+  workerMetricsAddress?: string;
   dbPoolSize: number;
   logLevel: Env['LOG_LEVEL'];
   production: boolean;
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalMs: e.CONVEYOR_HEARTBEAT_INTERVAL,
     maxPendingTriggers: e.CONVEYOR_MAX_PENDING_TRIGGERS,
     triggerTimeoutMs: e.CONVEYOR_TRIGGER_TIMEOUT,
+    workerMetricsAddress: ['', 'off'].includes(e.CONVEYOR_WORKER_METRICS_ADDRESS) ? undefined : e.CONVEYOR_WORKER_METRICS_ADDRESS,
     dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',

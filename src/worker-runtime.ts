@@ -24,14 +24,19 @@ export interface ConveyorWorkerOptions {
 }
 
 let runtimeInstalled = false;
-/** Sends the SDK's own logs at warn level only (its per-task info lines would drown ours); call before any connection. */
-export function installRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
+/**
+ * Sends the SDK's own logs at warn level only (its per-task info lines would drown ours) and,
+ * given an address, serves the SDK's Prometheus metrics there. Call before any connection.
+ */
+export function installRuntime(level: 'WARN' | 'ERROR' = 'WARN', metricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const metrics = metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {};
   try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } } } });
-  } catch {
-    // Already installed by the host process (tests); keep its settings.
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } }, ...metrics } });
+  } catch (error) {
+    // Already installed by the host process (tests) keeps its settings; anything else is worth a line.
+    if (!/already (been )?(installed|instantiated)/i.test(String(error))) console.warn(`Temporal runtime not customised: ${String(error)}`);
   }
 }
 

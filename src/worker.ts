@@ -17,7 +17,7 @@ export interface RunningWorker {
 export async function startWorker(config: Config, address: string, databaseUrl: string, logger: Logger): Promise<RunningWorker> {
   const registry = await loadTasks(config.tasksDir);
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
-  installRuntime();
+  installRuntime('WARN', config.workerMetricsAddress);
   const connection = await NativeConnection.connect({ address });
   const client = await connectClient(config, address);
   const worker = await createConveyorWorker({
@@ -30,7 +30,7 @@ export async function startWorker(config: Config, address: string, databaseUrl: 
     heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
   const reconciler = startReconciler({ db, client, logger, intervalMs: config.reconcileIntervalMs, staleAfterMs: config.reconcileIntervalMs });
-  logger.info({ taskQueue: config.temporal.taskQueue, tasks: registry.list().map((t) => t.slug) }, 'worker started');
+  logger.info({ taskQueue: config.temporal.taskQueue, tasks: registry.list().map((t) => t.slug), metrics: config.workerMetricsAddress ?? null }, 'worker started');
   const done = worker.run().finally(async () => {
     await reconciler.stop();
     await client.connection.close();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ApiDeps } from './deps.js';
 import { cancelBody, listQuery, logsQuery, rescheduleBody } from './routes/runs.js';
+import { scheduleBackfillBody, scheduleCreateBody, schedulePatchBody } from './routes/schedules.js';
 import { webhookBody } from './routes/webhooks.js';
 import { batchBody, triggerBody, waitQuery } from './schemas.js';
 
@@ -18,9 +19,6 @@ function queryParameters(schema: z.ZodObject) {
 }
 const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const clientErrors = { '400': errorResponse('invalid request (details name the field)'), '401': errorResponse('missing or unknown API key'), '404': errorResponse('not found') };
-
-/** Extra paths other route modules contribute (schedules, webhooks). */
-export const extraPaths: Record<string, object> = {};
 
 export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
   const tasks = deps.registry.list();
@@ -62,6 +60,20 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
       '/api/runs/{id}/cancel': { post: { summary: 'Cancel a run', parameters: [pathParam('id')], requestBody: body(cancelBody), responses: { '202': ok('cancel requested'), ...clientErrors, '409': errorResponse('run already ended') } } },
       '/api/runs/{id}/rerun': { post: { summary: 'A new run with the same inputs', parameters: [pathParam('id')], responses: { '202': ok('run started'), ...clientErrors } } },
       '/api/runs/{id}/reschedule': { post: { summary: 'Move a delayed, pending run', parameters: [pathParam('id')], requestBody: body(rescheduleBody), responses: { '202': ok('moved'), ...clientErrors, '409': errorResponse('not a delayed, pending run') } } },
+      '/api/schedules': {
+        post: { summary: 'Create a Temporal Schedule that starts runs of a task', requestBody: body(scheduleCreateBody), responses: { '201': ok('the schedule'), ...clientErrors, '409': errorResponse('id taken') } },
+        get: { summary: 'Schedules whose action is taskRun', responses: { '200': ok('schedules'), ...clientErrors } },
+      },
+      '/api/schedules/{id}': {
+        get: { summary: 'A schedule with next action times and recent runs', parameters: [pathParam('id')], responses: { '200': ok('the schedule'), ...clientErrors } },
+        patch: { summary: 'Change a schedule', parameters: [pathParam('id')], requestBody: body(schedulePatchBody), responses: { '200': ok('the schedule'), ...clientErrors } },
+        delete: { summary: 'Delete a schedule', parameters: [pathParam('id')], responses: { '204': { description: 'deleted' }, ...clientErrors } },
+      },
+      ...Object.fromEntries(['pause', 'unpause', 'trigger'].map((action) => [
+        `/api/schedules/{id}/${action}`,
+        { post: { summary: `${action} a schedule`, parameters: [pathParam('id')], responses: { '200': ok('done'), '202': ok('run started (trigger)'), ...clientErrors } } },
+      ])),
+      '/api/schedules/{id}/backfill': { post: { summary: 'Start the runs a past window would have started', parameters: [pathParam('id')], requestBody: body(scheduleBackfillBody), responses: { '202': ok('backfill requested'), ...clientErrors } } },
       '/api/webhooks': {
         post: { summary: 'Create a signed webhook for a task (the secret is shown once)', requestBody: body(webhookBody), responses: { '201': ok('{id, url, secret}'), ...clientErrors } },
         get: { summary: 'Webhooks (without secrets)', responses: { '200': ok('webhooks'), ...clientErrors } },
@@ -77,7 +89,6 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
         },
       },
       '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': ok('OpenAPI 3.1') } } },
-      ...extraPaths,
     },
   };
 }

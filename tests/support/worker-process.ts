@@ -16,6 +16,7 @@ export interface WorkerProcessOptions {
   taskQueue: string;
   tasksDir: string;
   heartbeatInterval?: string;
+  metricsAddress?: string;
 }
 
 /** Starts `src/worker.ts` in its own process; resolves once it logs "worker started". */
@@ -29,6 +30,7 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Worker
       CONVEYOR_TASKS_DIR: options.tasksDir,
       CONVEYOR_HEARTBEAT_INTERVAL: options.heartbeatInterval ?? '200ms',
       LOG_LEVEL: 'info',
+      CONVEYOR_WORKER_METRICS_ADDRESS: options.metricsAddress ?? 'off',
       NODE_ENV: 'test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -48,15 +48,15 @@ const fields = {
   paused: z.boolean().optional(),
 };
 
-const createBody = z
+export const scheduleCreateBody = z
   .strictObject({ id: z.string().regex(SCHEDULE_ID, 'id may hold letters, digits, - and _ (at most 200)').optional(), task: z.string().min(1).max(200), ...fields })
   .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] });
 
-const patchBody = z
+export const schedulePatchBody = z
   .strictObject({ id: z.string().optional(), task: z.string().optional(), ...fields })
   .refine((b) => b.cron === undefined || b.every === undefined, { message: 'give cron or every, not both', path: ['cron'] });
 
-const backfillBody = z
+export const scheduleBackfillBody = z
   .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }), overlap: z.enum(OVERLAPS).optional() })
   .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
 
@@ -84,7 +84,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
   const handle = (id: string) => client.schedule.getHandle(id);
 
   router.post('/api/schedules', async (req, res) => {
-    const body = parseBody(createBody, req.body ?? {});
+    const body = parseBody(scheduleCreateBody, req.body ?? {});
     const task = registry.get(body.task);
     if (!task) throw notFound('task', body.task);
     const inputs = body.inputs ?? null;
@@ -121,7 +121,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
 
   router.patch('/api/schedules/:id', async (req, res) => {
     const id = req.params.id;
-    const body = parseBody(patchBody, req.body ?? {});
+    const body = parseBody(schedulePatchBody, req.body ?? {});
     const current = actionInput(await describe(id));
     if (body.id !== undefined && body.id !== id) throw immutable('id');
     if (body.task !== undefined && body.task !== current?.task) throw immutable('task');
@@ -167,7 +167,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
 
   router.post('/api/schedules/:id/backfill', async (req, res) => {
     const id = req.params.id;
-    const body = parseBody(backfillBody, req.body ?? {});
+    const body = parseBody(scheduleBackfillBody, req.body ?? {});
     await describe(id);
     const start = new Date(body.start);
     const end = new Date(body.end);

@@ -2,6 +2,7 @@
 // last checkpoint, and complete once.
 import assert from 'node:assert/strict';
 import { FIXTURE_TASKS, useHarness } from '../../support/harness.js';
+import { freePort } from '../../../src/infra/temporal-dev-server.js';
 import { spawnWorker } from '../../support/worker-process.js';
 
 describe('reliability: worker killed with SIGKILL', function () {
@@ -21,7 +22,10 @@ describe('reliability: worker killed with SIGKILL', function () {
   });
 
   it('resumes a checkpointed task from its checkpoint, not from zero', async () => {
-    const doomed = await spawnWorker({ temporalAddress: h.temporalAddress, databaseUrl: h.databaseUrl, taskQueue: h.taskQueue, tasksDir: FIXTURE_TASKS });
+    const metricsPort = await freePort();
+    const doomed = await spawnWorker({
+      temporalAddress: h.temporalAddress, databaseUrl: h.databaseUrl, taskQueue: h.taskQueue, tasksDir: FIXTURE_TASKS, metricsAddress: `127.0.0.1:${metricsPort}`,
+    });
     const id = await trigger({ to: 30, stepMs: 100 });
     // Let it get well past its first checkpoints, then kill it without warning.
     const deadline = Date.now() + 30_000;
@@ -29,6 +33,9 @@ describe('reliability: worker killed with SIGKILL', function () {
       assert.ok(Date.now() < deadline, 'the first attempt never reached step 10');
       await new Promise((r) => setTimeout(r, 50));
     }
+    // The worker process serves the Temporal SDK's metrics on its own port.
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+    assert.match(metrics, /temporal_\w+/);
     await doomed.kill();
     const stepsBeforeKill = (await linesOf(id)).filter((l) => l.attempt === 1 && l.message?.startsWith('step ')).length;
 
