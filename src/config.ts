@@ -31,6 +31,7 @@ const envSchema = z.object({
   CONVEYOR_HEARTBEAT_INTERVAL: duration('1s'),
   CONVEYOR_MAX_PENDING_TRIGGERS: z.coerce.number().int().min(1).default(1000),
   CONVEYOR_TRIGGER_TIMEOUT: duration('10s'),
+  CONVEYOR_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "a size like '1mb' or '200kb'").default('1mb'),
   CONVEYOR_WORKER_METRICS_ADDRESS: z.string().trim().default('127.0.0.1:9464'),
   CONVEYOR_DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -51,6 +52,7 @@ export interface Config {
   heartbeatIntervalMs: number;
   maxPendingTriggers: number;
   triggerTimeoutMs: number;
+  bodyLimit: string;
   /** host:port of the worker's Temporal SDK metrics (Prometheus); undefined = off. */
   workerMetricsAddress?: string;
   dbPoolSize: number;
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalMs: e.CONVEYOR_HEARTBEAT_INTERVAL,
     maxPendingTriggers: e.CONVEYOR_MAX_PENDING_TRIGGERS,
     triggerTimeoutMs: e.CONVEYOR_TRIGGER_TIMEOUT,
+    bodyLimit: e.CONVEYOR_BODY_LIMIT,
     workerMetricsAddress: ['', 'off'].includes(e.CONVEYOR_WORKER_METRICS_ADDRESS) ? undefined : e.CONVEYOR_WORKER_METRICS_ADDRESS,
     dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,

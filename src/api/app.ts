@@ -33,7 +33,7 @@ export function createApp(deps: ApiDeps): Express {
   // Before the body parser: an unauthenticated request is refused without reading its body.
   app.use(apiKeyAuth(deps));
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument(deps)));
-  app.use(express.json({ limit: '1mb', strict: false, verify: keepRawBody }));
+  app.use(express.json({ limit: deps.bodyLimit ?? '1mb', strict: false, verify: keepRawBody }));
   app.use(healthRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(runRoutes(deps));

@@ -16,6 +16,8 @@ export interface ApiDeps {
   maxPendingTriggers: number;
   /** How long a trigger waits for Temporal to accept the start before answering 503 (the client retries meanwhile). */
   triggerTimeoutMs?: number;
+  /** Largest accepted request body (body-parser syntax: '1mb', '200kb'); larger gets 413. */
+  bodyLimit?: string;
   /** The API's public base URL; webhook URLs are absolute with it, relative without. */
   publicUrl?: string;
   /** Production: API keys are always required (otherwise only once one exists). */

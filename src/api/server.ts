@@ -34,6 +34,7 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     temporalUiUrl: config.temporal.uiUrl,
     maxPendingTriggers: config.maxPendingTriggers,
     triggerTimeoutMs: config.triggerTimeoutMs,
+    bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
     production: config.production,
   });

@@ -57,6 +57,8 @@ export interface HarnessOptions {
   /** Route the worker's and the API's database connections through a TCP proxy the test can cut. */
   proxyDatabase?: boolean;
   maxPendingTriggers?: number;
+  /** How long the API waits for Temporal to accept a start (production default 10 s). */
+  triggerTimeoutMs?: number;
 }
 
 let queueCounter = 0;
@@ -133,7 +135,7 @@ export function useHarness(options: HarnessOptions = {}): Harness {
       taskQueue: h.taskQueue,
       temporalUiUrl: 'http://localhost:8233',
       maxPendingTriggers: options.maxPendingTriggers ?? 1_000,
-      triggerTimeoutMs: 2_000,
+      triggerTimeoutMs: options.triggerTimeoutMs ?? 10_000,
     });
     server = await new Promise<Server>((resolve) => {
       const srv = app.listen(0, '127.0.0.1', LISTEN_BACKLOG, () => resolve(srv));

@@ -5,7 +5,7 @@ import { useHarness } from '../../support/harness.js';
 
 describe('reliability: Temporal server killed and restarted', function () {
   this.timeout(180_000);
-  const h = useHarness({ ownTemporal: true });
+  const h = useHarness({ ownTemporal: true, triggerTimeoutMs: 2_000 });
 
   it('in-flight runs complete; triggers during the outage get 503 and leave no row; triggers after it work', async () => {
     const ids: string[] = [];

@@ -1,0 +1,76 @@
+// The zod schema of a workflow definition: what the API accepts as JSON. It checks
+// shape only; graph rules (cycles, references, joins, known tasks) are validate.ts.
+// This module uses zod, so workflow (sandbox) code must only `import type` from it.
+import { z } from 'zod';
+import { isDuration, type Duration } from '../tasks/duration.js';
+import { nodeProblems } from './node-rules.js';
+import { MAX_EDGES, MAX_NODES, type DagDefinition, type DagError, type DagNode } from './types.js';
+
+export type * from './types.js';
+
+const duration = z.custom<Duration>(isDuration, { message: "expected milliseconds or a duration like '30s'" });
+const nodeId = z.string().min(1).max(64);
+
+const retrySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(1000).optional(),
+  initialDelay: duration.optional(),
+  backoffFactor: z.number().min(1).optional(),
+  maxDelay: duration.optional(),
+});
+
+// One object with every field any node kind may have; which fields go with which kind
+// is decided by nodeProblems, shared with validate.ts so both report the same words.
+const nodeSchema = z
+  .strictObject({
+    id: nodeId,
+    task: z.string().optional(),
+    type: z.string().optional(),
+    inputs: z.record(z.string(), z.json()).optional(),
+    retry: retrySchema.optional(),
+    timeout: z.union([duration, z.strictObject({ attempt: duration.optional(), run: duration.optional() })]).optional(),
+    join: z.union([z.literal('all'), z.literal('any'), z.strictObject({ atLeast: z.number().int() })]).optional(),
+    duration: duration.optional(),
+  })
+  .superRefine((node, ctx) => {
+    for (const message of nodeProblems(node)) ctx.addIssue({ code: 'custom', message });
+  })
+  .transform((node) => node as DagNode);
+
+const edgeSchema = z.strictObject({
+  from: nodeId,
+  to: nodeId,
+  when: z.string().min(1).max(2_000).optional(),
+});
+
+export const definitionSchema = z.strictObject({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'slug: letters, digits, - and _ only, at most 100 characters'),
+  name: z.string().min(1).max(200).optional(),
+  input: z.record(z.string(), z.unknown()).optional(),
+  nodes: z.array(nodeSchema).min(1, 'a workflow needs at least one node').max(MAX_NODES, `a workflow has at most ${MAX_NODES} nodes`),
+  edges: z.array(edgeSchema).max(MAX_EDGES, `a workflow has at most ${MAX_EDGES} edges`).default([]),
+  onFailure: z.enum(['fail_fast', 'continue']).optional(),
+  maxParallel: z.number().int().min(1).optional(),
+});
+
+export type ParseResult = { ok: true; definition: DagDefinition } | { ok: false; errors: DagError[] };
+
+/**
+ * Checks the shape of a definition received as JSON. Errors use the same form as
+ * validateDefinition (code `invalid_definition`, or `invalid_node` naming the node),
+ * so the API can report both kinds the same way.
+ */
+export function parseDefinition(json: unknown): ParseResult {
+  const parsed = definitionSchema.safeParse(json);
+  if (parsed.success) return { ok: true, definition: parsed.data as DagDefinition };
+  const errors = parsed.error.issues.map((issue): DagError => {
+    const where = issue.path.join('.');
+    const [top, index] = issue.path;
+    if (top === 'nodes' && typeof index === 'number') {
+      const raw = (json as { nodes: unknown[] }).nodes[index] as { id?: unknown } | null;
+      const id = typeof raw?.id === 'string' ? raw.id : `#${index}`;
+      return { code: 'invalid_node', message: `node ${id} (${where}): ${issue.message}`, nodes: [id] };
+    }
+    return { code: 'invalid_definition', message: where ? `${where}: ${issue.message}` : issue.message, nodes: [] };
+  });
+  return { ok: false, errors };
+}
