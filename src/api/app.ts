@@ -10,6 +10,7 @@ import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { workflowRoutes } from './routes/workflows.js';
 import { keepRawBody } from './signature.js';
 
 /** The Express app, wired to its dependencies; no listening here (see server.ts). */
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(runRoutes(deps));
   app.use(webhookRoutes(deps));
   app.use(scheduleRoutes(deps));
+  app.use(workflowRoutes(deps));
   app.use(unknownRoute);
   app.use(errorMiddleware(deps.logger));
   return app;

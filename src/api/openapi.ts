@@ -74,6 +74,15 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
         { post: { summary: `${action} a schedule`, parameters: [pathParam('id')], responses: { '200': ok('done'), '202': ok('run started (trigger)'), ...clientErrors } } },
       ])),
       '/api/schedules/{id}/backfill': { post: { summary: 'Start the runs a past window would have started', parameters: [pathParam('id')], requestBody: body(scheduleBackfillBody), responses: { '202': ok('backfill requested'), ...clientErrors } } },
+      '/api/workflows': {
+        post: { summary: 'Create a DAG workflow (version 1, draft); 400 names the nodes of every problem', requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { '201': ok('the definition'), ...clientErrors, '409': errorResponse('slug exists') } },
+        get: { summary: 'Workflows with latest and active versions', responses: { '200': ok('workflows'), ...clientErrors } },
+      },
+      '/api/workflows/{slug}': {
+        get: { summary: 'A version (latest unless ?version=)', parameters: [pathParam('slug'), { name: 'version', in: 'query', required: false, schema: { type: 'integer' } }], responses: { '200': ok('the definition'), ...clientErrors } },
+        put: { summary: 'A new version', parameters: [pathParam('slug')], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { '201': ok('the definition'), ...clientErrors } },
+      },
+      '/api/workflows/{slug}/activate': { post: { summary: 'Make a version the one that executes (validated again)', parameters: [pathParam('slug')], requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { version: { type: 'integer' } }, required: ['version'] } } } }, responses: { '200': ok('active'), ...clientErrors } } },
       '/api/webhooks': {
         post: { summary: 'Create a signed webhook for a task (the secret is shown once)', requestBody: body(webhookBody), responses: { '201': ok('{id, url, secret}'), ...clientErrors } },
         get: { summary: 'Webhooks (without secrets)', responses: { '200': ok('webhooks'), ...clientErrors } },

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001_runs.js';
 import * as m0002 from './migrations/0002_run_api.js';
 import * as m0003 from './migrations/0003_webhooks_api_keys.js';
+import * as m0004 from './migrations/0004_workflow_definitions.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_runs': m0001,
   '0002_run_api': m0002,
   '0003_webhooks_api_keys': m0003,
+  '0004_workflow_definitions': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -67,11 +67,27 @@ export interface WebhooksTable {
   created_at: Generated<Date>;
 }
 
+export interface WorkflowDefinitionsTable {
+  slug: string;
+  version: number;
+  /** The DagDefinition as accepted (src/dag/definition.ts). */
+  definition: ColumnType<unknown, string, never>;
+  created_at: Generated<Date>;
+}
+
+export interface WorkflowActiveVersionsTable {
+  slug: string;
+  version: number;
+  activated_at: Generated<Date>;
+}
+
 export interface Database {
   runs: RunsTable;
   run_logs: RunLogsTable;
   api_keys: ApiKeysTable;
   webhooks: WebhooksTable;
+  workflow_definitions: WorkflowDefinitionsTable;
+  workflow_active_versions: WorkflowActiveVersionsTable;
 }
 
 export type Run = Selectable<RunsTable>;
