@@ -1,21 +1,11 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { ensureRun, finishRun, findRun, markAttemptStarted, markRetrying } from '../db/runs.repository.js';
 import { withDbRetry } from '../db/retry.js';
 import type { ExecuteTaskInput } from '../runs/contract.js';
 import { LogBuffer } from './log-buffer.js';
-import { createMl } from './create-ml.js';
-import { isPermanent, toRunError } from './run-error.js';
-import { formatIssues } from './validate-inputs.js';
+import { concludeFailedAttempt, runTaskAttempt, toActivityError } from './task-attempt.js';
 import type { ActivityDeps } from './deps.js';
-
-/** Rejects as soon as the attempt is cancelled, so a task that ignores `ml.signal` cannot hold its run open. */
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
 
 /**
  * One attempt of a task run: marks the run running, calls the task with `ml`,
@@ -52,68 +42,23 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }:
     }
 
     const logs = new LogBuffer({ db, runId: input.runId, attempt, logger });
-    let checkpoint: unknown = ctx.info.heartbeatDetails;
-    const heartbeat = () => ctx.heartbeat(checkpoint);
-    const heartbeater = setInterval(heartbeat, heartbeatIntervalMs);
-    const ml = createMl({
-      logs,
-      signal: ctx.cancellationSignal,
-      resumeFrom: ctx.info.heartbeatDetails,
-      run: { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy },
-      onCheckpoint: (state) => {
-        checkpoint = state;
-        heartbeat();
-      },
-    });
-
+    const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy };
     try {
-      const parsed = task.input ? task.input.safeParse(input.inputs) : { success: true as const, data: input.inputs };
-      if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid inputs: ${formatIssues(parsed.error.issues)}`, 'InvalidInputs');
-      const result = await Promise.race([Promise.resolve(task.fn(ml, parsed.data)), whenAborted(ctx.cancellationSignal)]);
-      clearInterval(heartbeater);
+      const result = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeatIntervalMs });
       await logs.flush();
-      await withDbRetry(() => finishRun(db, input.runId, { status: 'complete', result: result ?? null, attempt }));
-      return result ?? null;
+      await withDbRetry(() => finishRun(db, input.runId, { status: 'complete', result, attempt }));
+      return result;
     } catch (error) {
-      clearInterval(heartbeater);
-      await recordFailure(error);
+      const failed = await concludeFailedAttempt(ctx, logs, error, attempt, input.maxAttempts);
+      // Cancellation, and the last attempt's timeout, are recorded by the workflow, which knows the cause.
+      if (!(failed.cancelled && (!failed.timedOut || failed.final))) {
+        await withDbRetry(() =>
+          failed.final && !failed.timedOut
+            ? finishRun(db, input.runId, { status: 'failed', error: failed.error, attempt })
+            : markRetrying(db, input.runId, attempt, failed.error),
+        ).catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not record a failed attempt'));
+      }
       throw toActivityError(error);
     }
-
-    async function recordFailure(error: unknown): Promise<void> {
-      const cancelled = ctx.cancellationSignal.aborted;
-      const details = ctx.cancellationDetails;
-      if (cancelled) logs.push('system', `attempt ${attempt} stopped: ${describeCancel(details)}`);
-      else logs.push('error', toRunError(error).message, { name: toRunError(error).type, stack: toRunError(error).stack });
-      await logs.flush().catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not flush logs of a failed attempt'));
-      const timedOut = cancelled && Boolean(details?.timedOut || details?.notFound);
-      const lastAttempt = attempt >= input.maxAttempts;
-      // Cancellation, and the last attempt's timeout, are recorded by the workflow, which knows the cause.
-      if (cancelled && (!timedOut || lastAttempt)) return;
-      const runError = timedOut
-        ? { message: `attempt ${attempt} timed out`, type: 'AttemptTimeout' }
-        : toRunError(error, isPermanent(error) ? 'PermanentError' : undefined);
-      const final = !timedOut && (isPermanent(error) || (error instanceof ApplicationFailure && error.nonRetryable) || lastAttempt);
-      await withDbRetry(() =>
-        final ? finishRun(db, input.runId, { status: 'failed', error: runError, attempt }) : markRetrying(db, input.runId, attempt, runError),
-      ).catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not record a failed attempt'));
-    }
   };
-}
-
-function describeCancel(details: Context['cancellationDetails']): string {
-  if (details?.timedOut || details?.notFound) return 'attempt timed out';
-  if (details?.workerShutdown) return 'worker shutting down';
-  if (details?.cancelRequested) return 'run cancelled';
-  return 'cancelled';
-}
-
-/** What Temporal sees: permanent failures as non-retryable, cancellation as is. */
-function toActivityError(error: unknown): unknown {
-  if (error instanceof CancelledFailure || error instanceof ApplicationFailure) return error;
-  if (isPermanent(error)) {
-    const e = error as Error;
-    return ApplicationFailure.create({ message: e.message, type: 'PermanentError', nonRetryable: true, cause: e });
-  }
-  return error;
 }

@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 export interface LogBufferOptions {
   db: Kysely<Database>;
   runId: string;
+  /** A DAG node's lines carry its id. */
+  nodeId?: string;
   attempt: number;
   logger: Logger;
   /** Flush at least this often while lines are waiting. */
@@ -39,6 +41,7 @@ export class LogBuffer {
   push(level: LogLevel, message: string | null, data?: unknown): void {
     this.queued.push({
       run_id: this.options.runId,
+      node_id: this.options.nodeId ?? '',
       attempt: this.options.attempt,
       line: this.nextLine++,
       level,

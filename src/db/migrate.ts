@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001_runs.js';
 import * as m0002 from './migrations/0002_run_api.js';
 import * as m0003 from './migrations/0003_webhooks_api_keys.js';
 import * as m0004 from './migrations/0004_workflow_definitions.js';
+import * as m0005 from './migrations/0005_dag_runs.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_run_api': m0002,
   '0003_webhooks_api_keys': m0003,
   '0004_workflow_definitions': m0004,
+  '0005_dag_runs': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { RunStatus, TriggerSource } from '../runs/states.js';
 import type { LogLevel } from '../tasks/ml.types.js';
+import type { NodeStatus } from '../dag/types.js';
 
 /** JSON columns: written as a JSON string, read back parsed by pg. */
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -35,11 +36,30 @@ export interface RunsTable {
   run_at: Date | null;
   /** TTL: a run not running by then ends as `expired`. */
   expires_at: Date | null;
+  /** kind = workflow: the definition version the run is pinned to. */
+  workflow_slug: string | null;
+  workflow_version: number | null;
+}
+
+export interface RunStepsTable {
+  run_id: string;
+  node_id: string;
+  status: NodeStatus;
+  attempt: Generated<number>;
+  inputs: Json;
+  output: Json;
+  error: ColumnType<RunError | null, string | null, string | null>;
+  reason: Json;
+  started_at: Date | null;
+  completed_at: Date | null;
+  updated_at: Generated<Date>;
 }
 
 export interface RunLogsTable {
   seq: Generated<string>; // bigint identity; pg returns int8 as string
   run_id: string;
+  /** '' for a task run's lines; the node's id for a DAG node's. */
+  node_id: Generated<string>;
   attempt: number;
   line: number;
   level: LogLevel;
@@ -88,6 +108,7 @@ export interface Database {
   webhooks: WebhooksTable;
   workflow_definitions: WorkflowDefinitionsTable;
   workflow_active_versions: WorkflowActiveVersionsTable;
+  run_steps: RunStepsTable;
 }
 
 export type Run = Selectable<RunsTable>;
@@ -95,5 +116,6 @@ export type NewRun = Insertable<RunsTable>;
 export type RunUpdate = Updateable<RunsTable>;
 export type RunLog = Selectable<RunLogsTable>;
 export type NewRunLog = Insertable<RunLogsTable>;
+export type RunStep = Selectable<RunStepsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type Webhook = Selectable<WebhooksTable>;

@@ -1,0 +1,89 @@
+// One attempt of a task function inside an activity, shared by task runs and DAG nodes:
+// `ml`, automatic heartbeats carrying the last checkpoint, input validation, cancellation.
+import type { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { Task } from '../tasks/define.js';
+import type { RunInfo } from '../tasks/ml.types.js';
+import { createMl } from './create-ml.js';
+import type { LogBuffer } from './log-buffer.js';
+import { isPermanent, toRunError } from './run-error.js';
+import { formatIssues } from './validate-inputs.js';
+
+/** Rejects as soon as the attempt is cancelled, so a task that ignores `ml.signal` cannot hold its run open. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+export interface AttemptInput {
+  ctx: Context;
+  task: Task;
+  logs: LogBuffer;
+  run: RunInfo;
+  inputs: unknown;
+  heartbeatIntervalMs: number;
+}
+
+/** Calls the task; heartbeats on its own while it runs (so cancellation and a dead worker are noticed). */
+export async function runTaskAttempt({ ctx, task, logs, run, inputs, heartbeatIntervalMs }: AttemptInput): Promise<unknown> {
+  let checkpoint: unknown = ctx.info.heartbeatDetails;
+  const heartbeat = () => ctx.heartbeat(checkpoint);
+  const heartbeater = setInterval(heartbeat, heartbeatIntervalMs);
+  try {
+    const ml = createMl({
+      logs,
+      signal: ctx.cancellationSignal,
+      resumeFrom: ctx.info.heartbeatDetails,
+      run,
+      onCheckpoint: (state) => {
+        checkpoint = state;
+        heartbeat();
+      },
+    });
+    const parsed = task.input ? task.input.safeParse(inputs) : { success: true as const, data: inputs };
+    if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid inputs: ${formatIssues(parsed.error.issues)}`, 'InvalidInputs');
+    return (await Promise.race([Promise.resolve(task.fn(ml, parsed.data)), whenAborted(ctx.cancellationSignal)])) ?? null;
+  } finally {
+    clearInterval(heartbeater);
+  }
+}
+
+export interface FailedAttempt {
+  cancelled: boolean;
+  timedOut: boolean;
+  /** No further attempt will follow (permanent, non-retryable, or the last one). */
+  final: boolean;
+  error: ReturnType<typeof toRunError>;
+}
+
+/** Logs why an attempt ended and classifies it for the caller's bookkeeping. */
+export async function concludeFailedAttempt(ctx: Context, logs: LogBuffer, error: unknown, attempt: number, maxAttempts: number): Promise<FailedAttempt> {
+  const cancelled = ctx.cancellationSignal.aborted;
+  const details = ctx.cancellationDetails;
+  if (cancelled) logs.push('system', `attempt ${attempt} stopped: ${describeCancel(details)}`);
+  else logs.push('error', toRunError(error).message, { name: toRunError(error).type, stack: toRunError(error).stack });
+  await logs.flush().catch(() => undefined);
+  const timedOut = cancelled && Boolean(details?.timedOut || details?.notFound);
+  const runError = timedOut ? { message: `attempt ${attempt} timed out`, type: 'AttemptTimeout' } : toRunError(error, isPermanent(error) ? 'PermanentError' : undefined);
+  const final = timedOut ? attempt >= maxAttempts : isPermanent(error) || (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= maxAttempts;
+  return { cancelled, timedOut, final, error: runError };
+}
+
+function describeCancel(details: Context['cancellationDetails']): string {
+  if (details?.timedOut || details?.notFound) return 'attempt timed out';
+  if (details?.workerShutdown) return 'worker shutting down';
+  if (details?.cancelRequested) return 'run cancelled';
+  return 'cancelled';
+}
+
+/** What Temporal sees: permanent failures as non-retryable, cancellation as is. */
+export function toActivityError(error: unknown): unknown {
+  if (error instanceof CancelledFailure || error instanceof ApplicationFailure) return error;
+  if (isPermanent(error)) {
+    const e = error as Error;
+    return ApplicationFailure.create({ message: e.message, type: 'PermanentError', nonRetryable: true, cause: e });
+  }
+  return error;
+}
