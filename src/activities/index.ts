@@ -1,4 +1,5 @@
 import { createBookkeeping } from './bookkeeping.js';
+import { createDagActivities } from './dag.js';
 import { createExecuteTask } from './execute-task.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookkeeping(deps),
     executeTask: createExecuteTask(deps),
+    ...createDagActivities(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { dagRunRoutes } from './routes/dag-runs.js';
 import { keepRawBody } from './signature.js';
 
 /** The Express app, wired to its dependencies; no listening here (see server.ts). */
@@ -41,6 +42,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(webhookRoutes(deps));
   app.use(scheduleRoutes(deps));
   app.use(workflowRoutes(deps));
+  app.use(dagRunRoutes(deps));
   app.use(unknownRoute);
   app.use(errorMiddleware(deps.logger));
   return app;

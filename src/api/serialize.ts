@@ -30,6 +30,7 @@ export function runView(run: Run) {
 export function logView(line: RunLog) {
   return {
     seq: Number(line.seq),
+    ...(line.node_id ? { nodeId: line.node_id } : {}),
     attempt: line.attempt,
     level: line.level,
     ...(line.level === 'json' ? { data: line.data } : { message: line.message }),

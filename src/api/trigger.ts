@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { formatIssues } from '../activities/validate-inputs.js';
 import { deleteRun, findRun } from '../db/runs.repository.js';
-import type { Run } from '../db/schema.js';
+import type { NewRun, Run } from '../db/schema.js';
 import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../runs/contract.js';
 import { newRunId } from '../runs/run-id.js';
 import type { TriggerSource } from '../runs/states.js';
@@ -53,36 +53,21 @@ export function checkInputs(task: Task, inputs: unknown, field = 'inputs'): void
  * removed again: nothing is left half-written.
  */
 export async function triggerRun(deps: ApiDeps, request: TriggerRequest): Promise<TriggerResult> {
-  const { db, client, logger } = deps;
   const { task, inputs, triggeredBy } = request;
   checkInputs(task, inputs);
-  const id = request.idempotencyKey ? idempotentRunId(task.slug, request.idempotencyKey) : newRunId();
-  const inserted = await db
-    .insertInto('runs')
-    .values({
-      id,
-      task: task.slug,
-      status: 'pending',
-      triggered_by: triggeredBy,
-      inputs: inputs === undefined ? null : JSON.stringify(inputs),
-      tags: request.tags ?? [],
-      idempotency_key: request.idempotencyKey ?? null,
-      rerun_of: request.rerunOf ?? null,
-      run_at: request.runAt ?? null,
-      expires_at: request.expiresAt ?? null,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returningAll()
-    .executeTakeFirst()
-    .catch((error: unknown) => {
-      logger.warn({ err: error }, 'trigger refused: database unavailable');
-      throw new ApiError(503, 'database_unavailable', 'the database is unavailable; the run was not created');
-    });
-
-  // A concurrent or earlier request with the same key owns the run: start what its row says.
-  const run = inserted ?? (await findRun(db, id));
-  if (!run) throw new ApiError(503, 'database_unavailable', 'the run could not be read back; retry');
-  const workflowInput: TaskRunInput = {
+  const row: NewRun = {
+    id: request.idempotencyKey ? idempotentRunId(task.slug, request.idempotencyKey) : newRunId(),
+    task: task.slug,
+    status: 'pending',
+    triggered_by: triggeredBy,
+    inputs: inputs === undefined ? null : JSON.stringify(inputs),
+    tags: request.tags ?? [],
+    idempotency_key: request.idempotencyKey ?? null,
+    rerun_of: request.rerunOf ?? null,
+    run_at: request.runAt ?? null,
+    expires_at: request.expiresAt ?? null,
+  };
+  return startRun(deps, row, 'taskRun', (run): TaskRunInput => ({
     task: task.slug,
     inputs: run.inputs ?? null,
     triggeredBy: run.triggered_by,
@@ -90,17 +75,40 @@ export async function triggerRun(deps: ApiDeps, request: TriggerRequest): Promis
     options: taskOptions(task),
     ...(run.run_at ? { runAt: run.run_at.toISOString() } : {}),
     ...(run.expires_at ? { expiresAt: run.expires_at.toISOString() } : {}),
-  };
+  }));
+}
+
+/**
+ * Inserts a run's row (an idempotent id that exists is kept: that run is the answer), then
+ * starts its workflow with USE_EXISTING, built from the row so the first request's inputs
+ * win. If Temporal refuses, a row this call created is removed again.
+ */
+export async function startRun(deps: ApiDeps, row: NewRun, workflowType: 'taskRun' | 'dagRun', inputFor: (run: Run) => unknown): Promise<TriggerResult> {
+  const { db, client, logger } = deps;
+  const id = row.id;
+  const inserted = await db
+    .insertInto('runs')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returningAll()
+    .executeTakeFirst()
+    .catch((error: unknown) => {
+      logger.warn({ err: error }, 'trigger refused: database unavailable');
+      throw new ApiError(503, 'database_unavailable', 'the database is unavailable; the run was not created');
+    });
+  // A concurrent or earlier request with the same key owns the run: start what its row says.
+  const run = inserted ?? (await findRun(db, id));
+  if (!run) throw new ApiError(503, 'database_unavailable', 'the run could not be read back; retry');
   try {
     await client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), () =>
-      client.workflow.start('taskRun', {
+      client.workflow.start(workflowType, {
         workflowId: id,
         taskQueue: deps.taskQueue,
-        args: [workflowInput],
+        args: [inputFor(run)],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
-          { key: ConveyorTask, value: task.slug },
+          { key: ConveyorTask, value: run.task },
           { key: ConveyorTriggeredBy, value: run.triggered_by },
         ],
       }),

@@ -118,6 +118,7 @@ export async function listOpenRuns(db: Db, olderThan: Date, limit: number): Prom
 }
 
 export interface RunFilter {
+  kind?: 'task' | 'workflow';
   status?: RunStatus;
   task?: string;
   triggeredBy?: TriggerSource;
@@ -130,6 +131,7 @@ export interface RunFilter {
 /** Runs newest first, keyset-paginated on (created_at, id) so pages stay stable while runs are added. */
 export async function listRuns(db: Db, filter: RunFilter): Promise<Run[]> {
   let query = db.selectFrom('runs').selectAll();
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.task) query = query.where('task', '=', filter.task);
   if (filter.triggeredBy) query = query.where('triggered_by', '=', filter.triggeredBy);

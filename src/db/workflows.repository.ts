@@ -39,6 +39,12 @@ export async function findDefinition(db: Db, slug: string, version?: number): Pr
   return row && { slug: row.slug, version: row.version, definition: row.definition, createdAt: row.created_at, active: row.active_version !== null };
 }
 
+/** The version of `slug` that executes, if one is active. */
+export async function findActiveDefinition(db: Db, slug: string): Promise<StoredDefinition | undefined> {
+  const active = await db.selectFrom('workflow_active_versions').select('version').where('slug', '=', slug).executeTakeFirst();
+  return active ? findDefinition(db, slug, active.version) : undefined;
+}
+
 export interface WorkflowSummary {
   slug: string;
   latestVersion: number;

@@ -2,6 +2,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TriggerSource } from './states.js';
 import type { RunError } from '../db/schema.js';
+import type { NodeStatus } from '../dag/types.js';
 
 export const DEFAULT_TASK_QUEUE = 'conveyor';
 
@@ -60,3 +61,14 @@ export interface ExecuteTaskInput {
 
 /** Error types a run can end with; the workflow never retries these. */
 export const NON_RETRYABLE_TYPES = ['PermanentError', 'InvalidInputs', 'UnknownTask', 'RunAlreadyFinished'] as const;
+
+/** A change to one DAG node's step record (run_steps). */
+export interface StepChange {
+  nodeId: string;
+  status: NodeStatus;
+  attempt?: number;
+  inputs?: unknown;
+  output?: unknown;
+  error?: RunError;
+  reason?: unknown;
+}

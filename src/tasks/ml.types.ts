@@ -10,6 +10,8 @@ export interface RunInfo {
   attempt: number;
   task: string;
   triggeredBy: TriggerSource;
+  /** Set when the task runs as a node of a DAG workflow. */
+  nodeId?: string;
 }
 
 /** The object every task function receives first. */

@@ -10,6 +10,7 @@ import { delayUntil, tag } from '../schemas.js';
 import { logView, runView } from '../serialize.js';
 import { temporalUiUrl, triggerRun, triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
+import { stepsOf } from './dag-runs.js';
 import { logStream } from './log-stream.js';
 import { workerPresence } from './worker-presence.js';
 
@@ -57,8 +58,10 @@ export function runRoutes(deps: ApiDeps): Router {
 
   router.get('/api/runs/:id', async (req, res) => {
     const run = await runOr404(req.params.id);
+    const steps = await stepsOf(deps, run);
     res.json({
       ...runView(run),
+      ...(steps ? { workflow: { slug: run.workflow_slug, version: run.workflow_version }, steps } : {}),
       waitingForWorker: run.status === 'pending' && !(await isWorkerPolling()),
       temporal: { workflowId: run.id, runId: run.temporal_run_id, namespace: deps.namespace, uiUrl: temporalUiUrl(deps, run.id) },
     });

@@ -1,0 +1,107 @@
+// Activities of a DAG run (`dagRun`): load the pinned definition, keep the run row and
+// the step records, and execute one task node per activity (retried by Temporal).
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DagDefinition } from '../dag/types.js';
+import { withDbRetry } from '../db/retry.js';
+import { finishRun, markAttemptStarted } from '../db/runs.repository.js';
+import type { RunError } from '../db/schema.js';
+import { upsertSteps, type StepChange } from '../db/steps.repository.js';
+import { findDefinition } from '../db/workflows.repository.js';
+import type { TaskOptions } from '../runs/contract.js';
+import type { TerminalStatus, TriggerSource } from '../runs/states.js';
+import { taskOptions } from '../tasks/task-options.js';
+import type { ActivityDeps } from './deps.js';
+import { LogBuffer } from './log-buffer.js';
+import { concludeFailedAttempt, runTaskAttempt, toActivityError } from './task-attempt.js';
+
+export interface LoadedDag {
+  definition: DagDefinition;
+  /** Each task's own policy, by slug; node `retry`/`timeout` override it in the workflow. */
+  tasks: Record<string, TaskOptions>;
+}
+
+export interface StartDagRunInput {
+  runId: string;
+  workflow: string;
+  version: number;
+  inputs: unknown;
+  triggeredBy: TriggerSource;
+  temporalRunId: string;
+}
+
+export interface ExecuteDagNodeInput {
+  runId: string;
+  nodeId: string;
+  task: string;
+  inputs: unknown;
+  triggeredBy: TriggerSource;
+  maxAttempts: number;
+}
+
+export function createDagActivities({ db, logger, registry, heartbeatIntervalMs }: ActivityDeps) {
+  return {
+    /** The definition version the run is pinned to (stored in Postgres, not carried in every input). */
+    async loadDag({ workflow, version }: { workflow: string; version: number }): Promise<LoadedDag> {
+      const stored = await withDbRetry(() => findDefinition(db, workflow, version));
+      if (!stored) throw ApplicationFailure.nonRetryable(`workflow ${workflow} has no version ${version}`, 'UnknownWorkflow');
+      const definition = stored.definition as DagDefinition;
+      const tasks: Record<string, TaskOptions> = {};
+      for (const node of definition.nodes) {
+        if (node.task === undefined || tasks[node.task]) continue;
+        const task = registry.get(node.task);
+        if (!task) throw ApplicationFailure.nonRetryable(`node ${node.id}: unknown task "${node.task}" on this worker`, 'UnknownTask');
+        tasks[node.task] = taskOptions(task);
+      }
+      return { definition, tasks };
+    },
+
+    /** Creates the row for a run started outside the API, then marks it running. */
+    async startDagRun(input: StartDagRunInput): Promise<void> {
+      await withDbRetry(() =>
+        db
+          .insertInto('runs')
+          .values({
+            id: input.runId, kind: 'workflow', task: input.workflow, status: 'pending', triggered_by: input.triggeredBy,
+            inputs: JSON.stringify(input.inputs ?? null), workflow_slug: input.workflow, workflow_version: input.version,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute(),
+      );
+      await withDbRetry(() => markAttemptStarted(db, input.runId, 1, input.temporalRunId));
+    },
+
+    async recordSteps({ runId, steps }: { runId: string; steps: StepChange[] }): Promise<void> {
+      await withDbRetry(() => upsertSteps(db, runId, steps));
+    },
+
+    async finishDagRun({ runId, status, error, result }: { runId: string; status: TerminalStatus; error?: RunError; result?: unknown }): Promise<void> {
+      await withDbRetry(() => finishRun(db, runId, { status, error, result }));
+    },
+
+    /** One attempt of a task node: its step record, its logs (carrying the node id), its output. */
+    async executeDagNode(input: ExecuteDagNodeInput): Promise<unknown> {
+      const ctx = Context.current();
+      const { attempt } = ctx.info;
+      const task = registry.get(input.task);
+      if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
+      const step = (change: Omit<StepChange, 'nodeId' | 'attempt'>) => withDbRetry(() => upsertSteps(db, input.runId, [{ nodeId: input.nodeId, attempt, ...change }]));
+      await step({ status: 'running', inputs: input.inputs });
+      const logs = new LogBuffer({ db, runId: input.runId, nodeId: input.nodeId, attempt, logger });
+      const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy, nodeId: input.nodeId };
+      try {
+        const output = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeatIntervalMs });
+        await logs.flush();
+        await step({ status: 'complete', output });
+        return output;
+      } catch (error) {
+        const failed = await concludeFailedAttempt(ctx, logs, error, attempt, input.maxAttempts);
+        // A cancelled node is recorded by the workflow, which knows why.
+        if (!failed.cancelled || failed.timedOut) {
+          await step({ status: failed.final ? 'failed' : 'retrying', error: failed.error }).catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not record a failed node'));
+        }
+        throw toActivityError(error);
+      }
+    },
+  };
+}

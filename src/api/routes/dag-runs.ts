@@ -1,0 +1,108 @@
+// Executing DAG workflows and steering their runs: execute, executions, pause/resume,
+// approve, and the step records GET /api/runs/:id shows for kind = workflow.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { DagDefinition } from '../../dag/types.js';
+import { findRun, listRuns } from '../../db/runs.repository.js';
+import type { Run } from '../../db/schema.js';
+import { listSteps } from '../../db/steps.repository.js';
+import { findActiveDefinition, findDefinition } from '../../db/workflows.repository.js';
+import { newRunId } from '../../runs/run-id.js';
+import { isTerminal } from '../../runs/states.js';
+import type { DagRunInput } from '../../workflows/dag-run.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, notFound } from '../errors.js';
+import { idempotencyKey } from '../schemas.js';
+import { runView } from '../serialize.js';
+import { idempotentRunId, startRun, triggerView } from '../trigger.js';
+import { parseBody } from '../validate.js';
+
+const executeBody = z.strictObject({ inputs: z.unknown().optional(), idempotencyKey: idempotencyKey.optional() });
+const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });
+const executionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+/** Every node of the run's definition with its step record (`pending` until it has one). */
+export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
+  if (run.kind !== 'workflow' || !run.workflow_slug || !run.workflow_version) return undefined;
+  const [stored, rows] = await Promise.all([findDefinition(deps.db, run.workflow_slug, run.workflow_version), listSteps(deps.db, run.id)]);
+  const byNode = new Map(rows.map((r) => [r.node_id, r]));
+  return ((stored?.definition as DagDefinition | undefined)?.nodes ?? []).map((node, stepIndex) => {
+    const row = byNode.get(node.id);
+    return {
+      nodeId: node.id,
+      stepIndex,
+      status: row?.status ?? 'pending',
+      attempt: row?.attempt ?? 0,
+      inputs: row?.inputs ?? null,
+      output: row?.output ?? null,
+      error: row?.error ? { ...row.error, nodeId: node.id, stepIndex } : null,
+      reason: row?.reason ?? null,
+      startedAt: row?.started_at?.toISOString() ?? null,
+      completedAt: row?.completed_at?.toISOString() ?? null,
+    };
+  });
+}
+
+export function dagRunRoutes(deps: ApiDeps): Router {
+  const { db, client } = deps;
+  const router = Router();
+  const openWorkflowRun = async (id: string) => {
+    const run = await findRun(db, id);
+    if (!run) throw notFound('run', id);
+    if (run.kind !== 'workflow') throw new ApiError(409, 'not_a_workflow_run', `run ${id} runs a task, not a workflow`);
+    if (isTerminal(run.status)) throw new ApiError(409, 'run_finished', `run ${id} already ended as ${run.status}`);
+    return run;
+  };
+  const signal = async (run: Run, name: string, arg?: unknown) => {
+    await client.workflow.getHandle(run.id).signal(name, ...(arg === undefined ? [] : [arg])).catch(() => {
+      throw new ApiError(503, 'temporal_unavailable', `Temporal did not take the ${name} request; retry`);
+    });
+  };
+
+  router.post('/api/workflows/:slug/execute', async (req, res) => {
+    const body = parseBody(executeBody, req.body ?? {});
+    const active = await findActiveDefinition(db, req.params.slug);
+    if (!active) {
+      const any = await findDefinition(db, req.params.slug);
+      if (!any) throw notFound('workflow', req.params.slug);
+      throw new ApiError(409, 'no_active_version', `workflow ${req.params.slug} has no active version: POST /api/workflows/${req.params.slug}/activate`);
+    }
+    const slug = active.slug;
+    const row = {
+      id: body.idempotencyKey ? idempotentRunId(`workflow:${slug}`, body.idempotencyKey) : newRunId(),
+      kind: 'workflow' as const, task: slug, status: 'pending' as const, triggered_by: 'api' as const,
+      inputs: JSON.stringify(body.inputs ?? null), idempotency_key: body.idempotencyKey ?? null, workflow_slug: slug, workflow_version: active.version,
+    };
+    const { run, created } = await startRun(deps, row, 'dagRun', (r): DagRunInput => ({ workflow: slug, version: r.workflow_version ?? active.version, inputs: r.inputs ?? null, triggeredBy: r.triggered_by }));
+    res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug, version: run.workflow_version } });
+  });
+
+  router.get('/api/workflows/:slug/executions', async (req, res) => {
+    const { limit } = parseBody(executionsQuery, req.query, 'invalid_query');
+    const runs = await listRuns(db, { task: req.params.slug, kind: 'workflow', limit });
+    res.json({ runs: runs.map(runView) });
+  });
+
+  router.post('/api/runs/:id/pause', async (req, res) => {
+    const run = await openWorkflowRun(req.params.id);
+    await signal(run, 'pause');
+    res.status(202).json({ id: run.id, pauseRequested: true });
+  });
+
+  router.post('/api/runs/:id/resume', async (req, res) => {
+    const run = await openWorkflowRun(req.params.id);
+    await signal(run, 'resume');
+    res.status(202).json({ id: run.id, resumeRequested: true });
+  });
+
+  router.post('/api/runs/:id/nodes/:nodeId/approve', async (req, res) => {
+    const body = parseBody(approveBody, req.body ?? {});
+    const run = await openWorkflowRun(req.params.id);
+    const step = (await stepsOf(deps, run))?.find((s) => s.nodeId === req.params.nodeId);
+    if (!step) throw notFound('node', req.params.nodeId);
+    if (step.status !== 'running') throw new ApiError(409, 'not_waiting_for_approval', `node ${step.nodeId} is ${step.status}, not waiting for approval`);
+    await signal(run, 'approve', { nodeId: step.nodeId, approved: body.approved, comment: body.comment });
+    res.status(202).json({ id: run.id, nodeId: step.nodeId, approved: body.approved });
+  });
+  return router;
+}

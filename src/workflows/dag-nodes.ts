@@ -1,0 +1,72 @@
+// How a dagRun executes one node: a task node is an activity with the task's policy
+// (node retry/timeout override it), a sleep node a durable timer, an approval node a
+// wait for the `approve` signal (or its timeout).
+import { ActivityCancellationType, ApplicationFailure, condition, defineSignal, proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { LoadedDag } from '../activities/dag.js';
+import type { DagNode } from '../dag/types.js';
+import { NON_RETRYABLE_TYPES, type TaskOptions } from '../runs/contract.js';
+import type { TriggerSource } from '../runs/states.js';
+import { toMs } from '../tasks/duration.js';
+
+export interface ApproveSignalInput {
+  nodeId: string;
+  approved: boolean;
+  comment?: string;
+}
+export const approveSignal = defineSignal<[ApproveSignalInput]>('approve');
+
+/** The task's options with the node's `retry` and `timeout` laid over them. */
+export function nodeOptions(node: DagNode, tasks: LoadedDag['tasks']): TaskOptions {
+  const base = tasks[node.task!];
+  if (node.task === undefined || !base) throw ApplicationFailure.nonRetryable(`node ${node.id} runs no known task`, 'UnknownTask');
+  const { retry, timeout } = node;
+  return {
+    ...base,
+    ...(retry?.maxAttempts !== undefined ? { maxAttempts: retry.maxAttempts } : {}),
+    ...(retry?.initialDelay !== undefined ? { initialDelayMs: toMs(retry.initialDelay) } : {}),
+    ...(retry?.backoffFactor !== undefined ? { backoffFactor: retry.backoffFactor } : {}),
+    ...(retry?.maxDelay !== undefined ? { maxDelayMs: toMs(retry.maxDelay) } : {}),
+    ...(timeout?.attempt !== undefined ? { attemptTimeoutMs: toMs(timeout.attempt) } : {}),
+    ...(timeout?.run !== undefined ? { runTimeoutMs: toMs(timeout.run) } : {}),
+  };
+}
+
+export interface NodeContext {
+  runId: string;
+  triggeredBy: TriggerSource;
+  tasks: LoadedDag['tasks'];
+  approvals: Map<string, ApproveSignalInput>;
+}
+
+/** Runs one node to its output; throws on failure, CancelledFailure when its scope is cancelled. */
+export async function runNode(node: DagNode, inputs: unknown, ctx: NodeContext): Promise<unknown> {
+  if (node.type === 'sleep') {
+    await sleep(toMs(node.duration));
+    return { sleptMs: toMs(node.duration) };
+  }
+  if (node.type === 'approval') {
+    const decided = () => ctx.approvals.has(node.id);
+    // condition(fn, undefined) would time out at once: no timeout means no second argument.
+    if (node.timeout === undefined) await condition(decided);
+    else if (!(await condition(decided, toMs(node.timeout)))) throw ApplicationFailure.nonRetryable(`approval ${node.id} timed out`, 'ApprovalTimeout');
+    const decision = ctx.approvals.get(node.id)!;
+    if (!decision.approved) throw ApplicationFailure.nonRetryable(`approval ${node.id} rejected${decision.comment ? `: ${decision.comment}` : ''}`, 'Rejected');
+    return { approved: true, comment: decision.comment ?? null };
+  }
+  const options = nodeOptions(node, ctx.tasks);
+  const { executeDagNode } = proxyActivities<Activities>({
+    startToCloseTimeout: options.attemptTimeoutMs,
+    heartbeatTimeout: options.heartbeatTimeoutMs,
+    scheduleToCloseTimeout: options.runTimeoutMs,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      maximumAttempts: options.maxAttempts,
+      initialInterval: options.initialDelayMs,
+      backoffCoefficient: options.backoffFactor,
+      maximumInterval: options.maxDelayMs,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
+    },
+  });
+  return executeDagNode({ runId: ctx.runId, nodeId: node.id, task: node.task, inputs, triggeredBy: ctx.triggeredBy, maxAttempts: options.maxAttempts });
+}

@@ -1,0 +1,178 @@
+// DAG workflow runs (`dagRun`) against the real dev server and Postgres.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Run } from '../../src/db/schema.js';
+import { suite } from '../support/suite.js';
+import { useHarness } from '../support/harness.js';
+
+type Step = { nodeId: string; status: string; output: { message?: string } | null; error: { message: string; nodeId: string } | null; reason: { code: string } | null };
+
+describe('DAG workflow runs', function () {
+  this.timeout(90_000);
+  const h = useHarness();
+  let counter = 0;
+
+  /** Creates and activates a definition, executes it, returns the run id. */
+  async function execute(def: object, inputs: unknown = {}): Promise<string> {
+    const slug = `wf-${++counter}`;
+    const created = await h.request('POST', '/api/workflows', { slug, ...def });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 })).status, 200);
+    const res = await h.request('POST', `/api/workflows/${slug}/execute`, { inputs });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    return res.body.id;
+  }
+  const view = async (id: string) => (await h.request('GET', `/api/runs/${id}`)).body as { status: string; error: { message: string } | null; steps: Step[] };
+  const stepOf = (steps: Step[], id: string) => steps.find((s) => s.nodeId === id)!;
+  const waitStep = async (runId: string, nodeId: string, status: string) => {
+    for (let i = 0; i < 200; i++) {
+      if (stepOf((await view(runId)).steps, nodeId).status === status) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`node ${nodeId} never became ${status}`);
+  };
+
+  it('runs a diamond: fan-out in parallel, fan-in with templates over upstream outputs', async () => {
+    const id = await execute({
+      nodes: [
+        { id: 'fetch', task: 'echo', inputs: { message: '{{ inputs.word }}', count: 0 } },
+        { id: 'left', task: 'echo', inputs: { message: '{{ nodes.fetch.output.message }}-L', count: 1 } },
+        { id: 'right', task: 'echo', inputs: { message: '{{ nodes.fetch.output.message }}-R', count: 0 } },
+        { id: 'join', task: 'echo', inputs: { message: '{{ nodes.left.output.message }}+{{ nodes.right.output.message }}', count: 0 } },
+      ],
+      edges: [{ from: 'fetch', to: 'left' }, { from: 'fetch', to: 'right' }, { from: 'left', to: 'join' }, { from: 'right', to: 'join' }],
+    }, { word: 'hi' });
+    const run: Run = await h.waitForRun(id);
+    assert.equal(run.status, 'complete', JSON.stringify(run.error));
+    assert.equal(run.kind, 'workflow');
+    const { steps } = await view(id);
+    assert.deepEqual(steps.map((s) => s.status), ['complete', 'complete', 'complete', 'complete']);
+    assert.equal(stepOf(steps, 'join').output?.message, 'hi-L+hi-R');
+    const logs = (await h.request('GET', `/api/runs/${id}/logs`)).body.lines as { nodeId?: string; message?: string }[];
+    assert.ok(logs.some((l) => l.nodeId === 'left' && l.message === 'hi-L #0'), 'log lines carry their node id');
+  });
+
+  it('skips a node whose condition is false (with the reason); `any` and `atLeast` joins', async () => {
+    const id = await execute({
+      nodes: [
+        { id: 'a', task: 'noop' }, { id: 'b', task: 'noop' }, { id: 'c', task: 'noop' },
+        { id: 'anyJoin', task: 'noop', join: 'any' }, { id: 'twoOf', task: 'noop', join: { atLeast: 2 } }, { id: 'allJoin', task: 'noop' },
+      ],
+      edges: [
+        { from: 'a', to: 'b', when: 'inputs.flag == true' }, { from: 'a', to: 'c' },
+        { from: 'b', to: 'anyJoin' }, { from: 'c', to: 'anyJoin' },
+        { from: 'a', to: 'twoOf' }, { from: 'b', to: 'twoOf' }, { from: 'c', to: 'twoOf' },
+        { from: 'b', to: 'allJoin' }, { from: 'c', to: 'allJoin' },
+      ],
+    }, { flag: false });
+    assert.equal((await h.waitForRun(id)).status, 'complete');
+    const { steps } = await view(id);
+    assert.equal(stepOf(steps, 'b').status, 'skipped');
+    assert.equal(stepOf(steps, 'b').reason?.code, 'condition_false');
+    assert.equal(stepOf(steps, 'anyJoin').status, 'complete');
+    assert.equal(stepOf(steps, 'twoOf').status, 'complete');
+    assert.equal(stepOf(steps, 'allJoin').status, 'skipped');
+    assert.equal(stepOf(steps, 'allJoin').reason?.code, 'upstream_skipped');
+  });
+
+  it('fail_fast: the first failure cancels a running sibling and fails the run with that node', async () => {
+    const id = await execute({
+      nodes: [{ id: 'slow', task: 'sleepy', inputs: { ms: 30_000 } }, { id: 'bad', task: 'permanent', inputs: {} }, { id: 'after', task: 'noop' }],
+      edges: [{ from: 'bad', to: 'after' }],
+    });
+    const run = await h.waitForRun(id);
+    assert.equal(run.status, 'failed');
+    assert.match(run.error!.message, /node bad failed: ml.fail called/);
+    const { steps } = await view(id);
+    assert.equal(stepOf(steps, 'bad').status, 'failed');
+    assert.equal(stepOf(steps, 'bad').error?.nodeId, 'bad');
+    assert.equal(stepOf(steps, 'slow').status, 'cancelled');
+    assert.equal(stepOf(steps, 'after').status, 'cancelled');
+    const logs = (await h.request('GET', `/api/runs/${id}/logs`)).body.lines as { nodeId?: string; level: string; message?: string }[];
+    assert.ok(logs.some((l) => l.nodeId === 'slow' && l.message === 'signal aborted'), 'the sibling saw ml.signal');
+  });
+
+  it('continue: independent branches finish, dependents of the failure are skipped, the run fails listing it', async () => {
+    const id = await execute({
+      onFailure: 'continue',
+      nodes: [{ id: 'bad', task: 'permanent', inputs: {} }, { id: 'dependent', task: 'noop' }, { id: 'independent', task: 'noop' }],
+      edges: [{ from: 'bad', to: 'dependent' }],
+    });
+    const run = await h.waitForRun(id);
+    assert.equal(run.status, 'failed');
+    assert.deepEqual((run.error!.details as { failedNodes: string[] }).failedNodes, ['bad']);
+    const { steps } = await view(id);
+    assert.equal(stepOf(steps, 'independent').status, 'complete');
+    assert.equal(stepOf(steps, 'dependent').status, 'skipped');
+  });
+
+  it('approval: by the API, by `temporal workflow signal`, and its timeout', async () => {
+    const def = {
+      nodes: [{ id: 'ok', type: 'approval', timeout: '1m' }, { id: 'cli', type: 'approval' }, { id: 'late', type: 'approval', timeout: '1s' }, { id: 'done', task: 'noop' }],
+      edges: [{ from: 'ok', to: 'done' }, { from: 'cli', to: 'done' }],
+      onFailure: 'continue',
+    };
+    const id = await execute(def);
+    await waitStep(id, 'ok', 'running');
+    assert.equal((await h.request('POST', `/api/runs/${id}/nodes/done/approve`, { approved: true })).status, 409, 'not an approval that waits');
+    assert.equal((await h.request('POST', `/api/runs/${id}/nodes/ok/approve`, { approved: 'yes' })).status, 400);
+    assert.equal((await h.request('POST', `/api/runs/${id}/nodes/ok/approve`, { approved: true, comment: 'lgtm' })).status, 202);
+    const { cliPath, temporalAddress } = await suite();
+    await promisify(execFile)(cliPath, ['workflow', 'signal', '--address', temporalAddress, '--workflow-id', id, '--name', 'approve', '--input', JSON.stringify({ nodeId: 'cli', approved: true })]);
+    const run = await h.waitForRun(id);
+    const { steps } = await view(id);
+    assert.equal(stepOf(steps, 'ok').status, 'complete');
+    assert.equal(stepOf(steps, 'cli').status, 'complete', JSON.stringify(stepOf(steps, 'cli')));
+    assert.equal(stepOf(steps, 'done').status, 'complete');
+    assert.equal(stepOf(steps, 'late').status, 'failed');
+    assert.match(stepOf(steps, 'late').error!.message, /timed out/);
+    assert.equal(run.status, 'failed', 'continue mode: the timed-out approval fails the run at the end');
+  });
+
+  it('pause holds new nodes back, resume lets them run', async () => {
+    const id = await execute({ nodes: [{ id: 'first', type: 'sleep', duration: '1s' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] });
+    assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 202);
+    await new Promise((r) => setTimeout(r, 2_500));
+    let { steps } = await view(id);
+    assert.equal(stepOf(steps, 'first').status, 'complete');
+    assert.equal(stepOf(steps, 'second').status, 'pending', 'paused: nothing new starts');
+    assert.equal((await h.request('POST', `/api/runs/${id}/resume`)).status, 202);
+    assert.equal((await h.waitForRun(id)).status, 'complete');
+    ({ steps } = await view(id));
+    assert.equal(stepOf(steps, 'second').status, 'complete');
+    assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 409, 'a finished run cannot be paused');
+  });
+
+  it('pins a running run to its version when another is activated', async () => {
+    const slug = `wf-pin-${++counter}`;
+    await h.request('POST', '/api/workflows', { slug, nodes: [{ id: 'wait', type: 'sleep', duration: '1500ms' }, { id: 'v1only', task: 'noop' }], edges: [{ from: 'wait', to: 'v1only' }] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const first = (await h.request('POST', `/api/workflows/${slug}/execute`, {})).body.id;
+    await h.request('PUT', `/api/workflows/${slug}`, { slug, nodes: [{ id: 'v2only', task: 'noop' }], edges: [] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 2 });
+    const second = (await h.request('POST', `/api/workflows/${slug}/execute`, {})).body.id;
+    assert.equal((await h.waitForRun(first)).workflow_version, 1);
+    assert.deepEqual((await view(first)).steps.map((s) => [s.nodeId, s.status]), [['wait', 'complete'], ['v1only', 'complete']]);
+    assert.deepEqual((await view(second)).steps.map((s) => s.nodeId), ['v2only']);
+    const executions = (await h.request('GET', `/api/workflows/${slug}/executions`)).body.runs as { id: string }[];
+    assert.deepEqual(executions.map((r) => r.id), [second, first]);
+  });
+
+  it('continues as new near the history limit, carrying compact state, and completes', async () => {
+    const slug = `wf-long-${++counter}`;
+    const nodes = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}`, task: 'noop' }));
+    const edges = nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id }));
+    await h.request('POST', '/api/workflows', { slug, nodes, edges });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const id = `run_can_${Date.now()}`;
+    const handle = await h.client.workflow.start('dagRun', { workflowId: id, taskQueue: h.taskQueue, args: [{ workflow: slug, version: 1, inputs: {}, historyLimit: 60 }] });
+    assert.deepEqual(await handle.result(), { status: 'complete' });
+    const latest = await h.client.workflow.getHandle(id).describe();
+    assert.notEqual(latest.runId, handle.firstExecutionRunId, 'the run continued as new at least once');
+    const { steps } = await view(id);
+    assert.equal(steps.length, 40);
+    assert.ok(steps.every((s) => s.status === 'complete'));
+    assert.equal((await h.waitForRun(id)).status, 'complete');
+  });
+});
