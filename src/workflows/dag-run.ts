@@ -23,6 +23,8 @@ export interface DagRunInput {
   /** Carried across continue-as-new: the scheduler's compact state. */
   snapshot?: SchedulerSnapshot;
   pausedByUser?: boolean;
+  /** A re-run from a node: `snapshot` holds the reused outputs of the original run. */
+  rerunOf?: string;
   /** Continue-as-new once the history has this many events (default 10,000). */
   historyLimit?: number;
 }
@@ -35,8 +37,13 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
   const info = workflowInfo();
   const runId = info.workflowId;
   const triggeredBy = input.triggeredBy ?? 'api';
-  if (!input.snapshot) await local.startDagRun({ runId, workflow: input.workflow, version: input.version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId });
+  const fresh = !input.snapshot || input.rerunOf !== undefined;
+  if (fresh) await local.startDagRun({ runId, workflow: input.workflow, version: input.version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId });
   const { definition, tasks } = await local.loadDag({ workflow: input.workflow, version: input.version });
+  if (input.rerunOf && input.snapshot) {
+    const reused = Object.entries(input.snapshot.outputs).map(([nodeId, output]) => ({ nodeId, status: 'complete' as const, output, reason: { reusedFrom: input.rerunOf } }));
+    await local.recordSteps({ runId, steps: reused });
+  }
   const nodes = new Map<string, DagNode>(definition.nodes.map((n) => [n.id, n]));
   const scheduler = new DagScheduler(planDag(definition), input.inputs ?? null, input.snapshot);
   const approvals = new Map<string, ApproveSignalInput>();
@@ -90,7 +97,7 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
         scheduler.pause();
       }
       if (draining && scopes.size === 0 && control.length === 0) {
-        return await continueAsNew<typeof dagRun>({ ...input, snapshot: scheduler.snapshot(), pausedByUser: userPaused });
+        return await continueAsNew<typeof dagRun>({ ...input, snapshot: scheduler.snapshot(), pausedByUser: userPaused, rerunOf: undefined });
       }
       await condition(() => events.length > 0 || control.length > 0 || (draining && scopes.size === 0));
       const changes: StepChange[] = [];

@@ -130,6 +130,27 @@ describe('DAG workflow runs', function () {
     assert.equal(run.status, 'failed', 'continue mode: the timed-out approval fails the run at the end');
   });
 
+  it('re-runs from a failed node, reusing the stored outputs of the nodes upstream of it', async () => {
+    const id = await execute({
+      nodes: [{ id: 'a', task: 'echo', inputs: { message: 'from a', count: 1 } }, { id: 'b', task: 'permanent', inputs: {} }, { id: 'side', task: 'noop' }],
+      edges: [{ from: 'a', to: 'b' }],
+    });
+    assert.equal((await h.waitForRun(id)).status, 'failed');
+    const rerun = await h.request('POST', `/api/runs/${id}/rerun`, { fromNode: 'b' });
+    assert.equal(rerun.status, 202, JSON.stringify(rerun.body));
+    const again = await h.waitForRun(rerun.body.id);
+    assert.equal(again.rerun_of, id);
+    const { steps } = await view(rerun.body.id);
+    assert.equal(stepOf(steps, 'a').status, 'complete');
+    assert.deepEqual(stepOf(steps, 'a').reason, { reusedFrom: id });
+    assert.equal(stepOf(steps, 'a').output?.message, 'from a');
+    assert.equal(stepOf(steps, 'b').status, 'failed', 'b ran again (and fails again)');
+    const lines = (await h.request('GET', `/api/runs/${rerun.body.id}/logs`)).body.lines as { nodeId?: string }[];
+    assert.ok(!lines.some((l) => l.nodeId === 'a'), 'the reused node did not run again');
+    assert.ok(lines.some((l) => l.nodeId === 'b'), 'the re-run node ran');
+    assert.equal((await h.request('POST', `/api/runs/${id}/rerun`, { fromNode: 'ghost' })).status, 404);
+  });
+
   it('pause holds new nodes back, resume lets them run', async () => {
     const id = await execute({ nodes: [{ id: 'first', type: 'sleep', duration: '1s' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] });
     assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 202);

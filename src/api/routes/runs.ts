@@ -10,6 +10,7 @@ import { delayUntil, tag } from '../schemas.js';
 import { logView, runView } from '../serialize.js';
 import { temporalUiUrl, triggerRun, triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
+import { rerunWorkflowRun } from '../dag-rerun.js';
 import { stepsOf } from './dag-runs.js';
 import { logStream } from './log-stream.js';
 import { workerPresence } from './worker-presence.js';
@@ -30,6 +31,7 @@ export const listQuery = z.strictObject({
 
 export const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 export const rescheduleBody = z.strictObject({ delay: delayUntil });
+export const rerunBody = z.strictObject({ fromNode: z.string().min(1).max(64).optional() });
 
 const encodeCursor = (run: Run) => Buffer.from(`${run.created_at.toISOString()}|${run.id}`).toString('base64url');
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
@@ -93,8 +95,13 @@ export function runRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/api/runs/:id/rerun', async (req, res) => {
-    parseBody(z.strictObject({}), req.body ?? {});
+    const { fromNode } = parseBody(rerunBody, req.body ?? {});
     const original = await runOr404(req.params.id);
+    if (original.kind === 'workflow') {
+      const { run } = await rerunWorkflowRun(deps, original, fromNode);
+      return void res.status(202).json({ ...triggerView(deps, run), rerunOf: original.id, ...(fromNode ? { fromNode } : {}) });
+    }
+    if (fromNode !== undefined) throw new ApiError(400, 'invalid_body', 'fromNode: only a workflow run has nodes');
     const task = registry.get(original.task);
     if (!task) throw new ApiError(409, 'task_gone', `task ${JSON.stringify(original.task)} of run ${original.id} is no longer registered`);
     const { run } = await triggerRun(deps, { task, inputs: original.inputs ?? null, triggeredBy: 'api', tags: original.tags, rerunOf: original.id });
