@@ -19,6 +19,8 @@ import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
 import { adminQuery, databaseUrl } from '../tests/support/suite.js';
 import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../src/runs/contract.js';
 import { taskOptions } from '../src/tasks/task-options.js';
+import { activateVersion, insertDefinitionVersion } from '../src/db/workflows.repository.js';
+import type { Database } from '../src/db/schema.js';
 import { access } from 'node:fs/promises';
 
 const OUT = path.resolve('tests/histories');
@@ -36,6 +38,47 @@ const SCENARIOS: { name: string; input: TaskRunInput; cancel?: 'signal' | 'cance
   { name: 'api-retried-then-complete', input: { task: 'flaky' }, viaApi: true },
   { name: 'api-cancelled-by-signal', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'signal', viaApi: true },
 ];
+
+// dagRun: each definition is stored (version 1) before its run starts.
+const chain = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, task: 'noop' }));
+const DAG_SCENARIOS: { name: string; definition: object; inputs?: unknown; approve?: string; historyLimit?: number }[] = [
+  {
+    name: 'diamond',
+    inputs: { word: 'hi' },
+    definition: {
+      nodes: [
+        { id: 'fetch', task: 'echo', inputs: { message: '{{ inputs.word }}' } }, { id: 'left', task: 'noop' }, { id: 'right', task: 'noop', join: 'any' },
+        { id: 'join', task: 'echo', inputs: { message: '{{ nodes.fetch.output.message }}' } },
+      ],
+      edges: [{ from: 'fetch', to: 'left', when: 'inputs.word == "hi"' }, { from: 'fetch', to: 'right' }, { from: 'left', to: 'join' }, { from: 'right', to: 'join' }],
+    },
+  },
+  { name: 'approval', approve: 'gate', definition: { nodes: [{ id: 'gate', type: 'approval' }, { id: 'nap', type: 'sleep', duration: '100ms' }, { id: 'after', task: 'noop' }], edges: [{ from: 'gate', to: 'after' }, { from: 'nap', to: 'after' }] } },
+  { name: 'fail-fast', definition: { nodes: [{ id: 'slow', task: 'sleepy', inputs: { ms: 30_000 } }, { id: 'bad', task: 'permanent', inputs: {} }], edges: [] } },
+  { name: 'continue-as-new', historyLimit: 20, definition: { nodes: chain, edges: chain.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id })) } },
+];
+
+async function recordDagRuns(client: Client, db: Kysely<Database>, cliPath: string, address: string): Promise<void> {
+  for (const scenario of DAG_SCENARIOS) {
+    const file = path.join(OUT, `dagRun-${scenario.name}.json`);
+    if (await access(file).then(() => true, () => false)) continue;
+    const slug = `history-${scenario.name}`;
+    await insertDefinitionVersion(db, slug, { slug, ...scenario.definition }, true);
+    await activateVersion(db, slug, 1);
+    const handle = await client.workflow.start('dagRun', {
+      workflowId: `history-dag-${scenario.name}`, taskQueue: 'conveyor',
+      args: [{ workflow: slug, version: 1, inputs: scenario.inputs ?? {}, ...(scenario.historyLimit ? { historyLimit: scenario.historyLimit } : {}) }],
+    });
+    if (scenario.approve) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await handle.signal('approve', { nodeId: scenario.approve, approved: true, comment: 'recorded' });
+    }
+    await handle.result().catch(() => undefined);
+    const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
+    await writeFile(file, stdout);
+    console.log(`recorded ${file}`);
+  }
+}
 
 async function main(): Promise<void> {
   installRuntime('ERROR');
@@ -77,6 +120,7 @@ async function main(): Promise<void> {
         await writeFile(file, stdout);
         console.log(`recorded ${file}`);
       }
+      await recordDagRuns(client, db, cliPath, server.address);
     });
   } finally {
     await client.connection.close();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { suite } from '../support/suite.js';
 
-// Committed histories of real `taskRun` executions (npm run histories:record).
+// Committed histories of real `taskRun` and `dagRun` executions (npm run histories:record).
 // If the workflow code can no longer replay one, running workflows would break on deploy.
 const DIR = path.resolve('tests/histories');
 
@@ -19,11 +19,11 @@ async function replayAll(workflowBundle: { code: string }): Promise<{ workflowId
   return results;
 }
 
-describe('taskRun replay over committed histories', () => {
+describe('replay over committed histories (taskRun, dagRun)', () => {
   it('replays every committed history with the current workflow code', async function () {
     this.timeout(120_000);
     const results = await replayAll((await suite()).workflowBundle);
-    assert.ok(results.length >= 11, `expected the committed histories, found ${results.length}`);
+    assert.ok(results.length >= 15, `expected the committed histories, found ${results.length}`);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);
   });
 
