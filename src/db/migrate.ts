@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002_run_api.js';
 import * as m0003 from './migrations/0003_webhooks_api_keys.js';
 import * as m0004 from './migrations/0004_workflow_definitions.js';
 import * as m0005 from './migrations/0005_dag_runs.js';
+import * as m0006 from './migrations/0006_webhook_targets.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_webhooks_api_keys': m0003,
   '0004_workflow_definitions': m0004,
   '0005_dag_runs': m0005,
+  '0006_webhook_targets': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

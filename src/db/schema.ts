@@ -81,7 +81,9 @@ export interface ApiKeysTable {
 
 export interface WebhooksTable {
   id: string;
+  /** The slug of the task, or of the DAG workflow when target = workflow. */
   task: string;
+  target: Generated<'task' | 'workflow'>;
   /** HMAC-SHA256 secret of the deliveries; never shown after creation. */
   secret: string;
   created_at: Generated<Date>;

@@ -7,7 +7,7 @@ type Db = Kysely<Database>;
 /** What may be shown: everything but the secret. */
 export type WebhookSummary = Omit<Webhook, 'secret'>;
 
-export async function insertWebhook(db: Db, hook: { id: string; task: string; secret: string }): Promise<Webhook> {
+export async function insertWebhook(db: Db, hook: { id: string; task: string; target: 'task' | 'workflow'; secret: string }): Promise<Webhook> {
   return db.insertInto('webhooks').values(hook).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -17,7 +17,7 @@ export async function findWebhook(db: Db, id: string): Promise<Webhook | undefin
 }
 
 export async function listWebhooks(db: Db): Promise<WebhookSummary[]> {
-  return db.selectFrom('webhooks').select(['id', 'task', 'created_at']).orderBy('created_at', 'desc').orderBy('id').execute();
+  return db.selectFrom('webhooks').select(['id', 'task', 'target', 'created_at']).orderBy('created_at', 'desc').orderBy('id').execute();
 }
 
 export async function deleteWebhook(db: Db, id: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 // DAG workflow runs (`dagRun`) against the real dev server and Postgres.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Run } from '../../src/db/schema.js';
 import { suite } from '../support/suite.js';
@@ -60,7 +61,7 @@ describe('DAG workflow runs', function () {
         { id: 'anyJoin', task: 'noop', join: 'any' }, { id: 'twoOf', task: 'noop', join: { atLeast: 2 } }, { id: 'allJoin', task: 'noop' },
       ],
       edges: [
-        { from: 'a', to: 'b', when: 'inputs.flag == true' }, { from: 'a', to: 'c' },
+        { from: 'a', to: 'b', when: 'inputs.flag == true' }, { from: 'a', to: 'c', when: 'inputs.flag == false && nodes.a.output.ok == true' },
         { from: 'b', to: 'anyJoin' }, { from: 'c', to: 'anyJoin' },
         { from: 'a', to: 'twoOf' }, { from: 'b', to: 'twoOf' }, { from: 'c', to: 'twoOf' },
         { from: 'b', to: 'allJoin' }, { from: 'c', to: 'allJoin' },
@@ -149,6 +150,48 @@ describe('DAG workflow runs', function () {
     assert.ok(!lines.some((l) => l.nodeId === 'a'), 'the reused node did not run again');
     assert.ok(lines.some((l) => l.nodeId === 'b'), 'the re-run node ran');
     assert.equal((await h.request('POST', `/api/runs/${id}/rerun`, { fromNode: 'ghost' })).status, 404);
+  });
+
+  it('checks run inputs against the definition\'s JSON Schema, and refuses a schema it cannot use', async () => {
+    const slug = `wf-typed-${++counter}`;
+    const input = { type: 'object', properties: { userId: { type: 'integer', minimum: 1 } }, required: ['userId'] };
+    assert.equal((await h.request('POST', '/api/workflows', { slug, input, nodes: [{ id: 'a', task: 'noop' }], edges: [] })).status, 201);
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const before = (await h.directDb.selectFrom('runs').select('id').execute()).length;
+    const bad = await h.request('POST', `/api/workflows/${slug}/execute`, { inputs: { userId: 'seven' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'invalid_inputs');
+    assert.deepEqual(bad.body.error.details.map((d: { field: string }) => d.field), ['inputs.userId']);
+    assert.equal((await h.directDb.selectFrom('runs').select('id').execute()).length, before, 'nothing started');
+    const good = await h.request('POST', `/api/workflows/${slug}/execute`, { inputs: { userId: 7 } });
+    assert.equal(good.status, 202);
+    assert.equal((await h.waitForRun(good.body.id)).status, 'complete');
+    const unusable = await h.request('POST', '/api/workflows', { slug: `${slug}-x`, input: { type: 'no-such-type' }, nodes: [{ id: 'a', task: 'noop' }], edges: [] });
+    assert.equal(unusable.status, 400);
+    assert.equal((await h.request('POST', '/api/workflows/no-such-workflow/execute', {})).status, 404);
+    const drafted = await h.request('POST', '/api/workflows', { slug: `${slug}-draft`, nodes: [{ id: 'a', task: 'noop' }], edges: [] });
+    assert.equal(drafted.status, 201);
+    assert.equal((await h.request('POST', `/api/workflows/${slug}-draft/execute`, {})).status, 409, 'a draft does not execute');
+  });
+
+  it('a signed webhook can start a workflow run', async () => {
+    const slug = `wf-hook-${++counter}`;
+    await h.request('POST', '/api/workflows', { slug, nodes: [{ id: 'say', task: 'echo', inputs: { message: '{{ inputs.text }}' } }], edges: [] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const hook = await h.request('POST', '/api/webhooks', { workflow: slug });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    assert.equal(hook.body.workflow, slug);
+    assert.equal((await h.request('POST', '/api/webhooks', { workflow: slug, task: 'noop' })).status, 400, 'one target only');
+    const body = JSON.stringify({ text: 'hooked' });
+    const t = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', hook.body.secret).update(`${t}.${body}`).digest('hex');
+    const res = await h.request('POST', `/hooks/${hook.body.id}`, body, { 'conveyor-signature': `t=${t},v1=${signature}` });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const run = await h.waitForRun(res.body.id);
+    assert.equal(run.status, 'complete');
+    assert.equal(run.kind, 'workflow');
+    assert.equal(run.triggered_by, 'webhook');
+    assert.equal(stepOf((await view(run.id)).steps, 'say').output?.message, 'hooked');
   });
 
   it('pause holds new nodes back, resume lets them run', async () => {

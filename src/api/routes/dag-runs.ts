@@ -6,15 +6,14 @@ import type { DagDefinition } from '../../dag/types.js';
 import { findRun, listRuns } from '../../db/runs.repository.js';
 import type { Run } from '../../db/schema.js';
 import { listSteps } from '../../db/steps.repository.js';
-import { findActiveDefinition, findDefinition } from '../../db/workflows.repository.js';
-import { newRunId } from '../../runs/run-id.js';
+import { findDefinition } from '../../db/workflows.repository.js';
 import { isTerminal } from '../../runs/states.js';
-import type { DagRunInput } from '../../workflows/dag-run.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { idempotencyKey } from '../schemas.js';
 import { runView } from '../serialize.js';
-import { idempotentRunId, startRun, triggerView } from '../trigger.js';
+import { executeWorkflow } from '../dag-trigger.js';
+import { triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
 
 const executeBody = z.strictObject({ inputs: z.unknown().optional(), idempotencyKey: idempotencyKey.optional() });
@@ -61,20 +60,8 @@ export function dagRunRoutes(deps: ApiDeps): Router {
 
   router.post('/api/workflows/:slug/execute', async (req, res) => {
     const body = parseBody(executeBody, req.body ?? {});
-    const active = await findActiveDefinition(db, req.params.slug);
-    if (!active) {
-      const any = await findDefinition(db, req.params.slug);
-      if (!any) throw notFound('workflow', req.params.slug);
-      throw new ApiError(409, 'no_active_version', `workflow ${req.params.slug} has no active version: POST /api/workflows/${req.params.slug}/activate`);
-    }
-    const slug = active.slug;
-    const row = {
-      id: body.idempotencyKey ? idempotentRunId(`workflow:${slug}`, body.idempotencyKey) : newRunId(),
-      kind: 'workflow' as const, task: slug, status: 'pending' as const, triggered_by: 'api' as const,
-      inputs: JSON.stringify(body.inputs ?? null), idempotency_key: body.idempotencyKey ?? null, workflow_slug: slug, workflow_version: active.version,
-    };
-    const { run, created } = await startRun(deps, row, 'dagRun', (r): DagRunInput => ({ workflow: slug, version: r.workflow_version ?? active.version, inputs: r.inputs ?? null, triggeredBy: r.triggered_by }));
-    res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug, version: run.workflow_version } });
+    const { run, created, version } = await executeWorkflow(deps, { slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey });
+    res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });
   });
 
   router.get('/api/workflows/:slug/executions', async (req, res) => {

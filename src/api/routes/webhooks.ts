@@ -6,10 +6,14 @@ import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { SIGNATURE_HEADER, verifySignature, type RawBodyRequest } from '../signature.js';
 import { triggerRun, triggerView } from '../trigger.js';
+import { executeWorkflow } from '../dag-trigger.js';
+import { findDefinition } from '../../db/workflows.repository.js';
 import { parseBody } from '../validate.js';
 
 export const webhookBody = z.strictObject({
-  task: z.string().min(1),
+  // Exactly one target: a task, or a DAG workflow (its active version at delivery time).
+  task: z.string().min(1).optional(),
+  workflow: z.string().min(1).optional(),
   // A short secret would make the HMAC guessable; generated ones are 32 random bytes.
   secret: z.string().min(16).max(1024).optional(),
 });
@@ -18,13 +22,17 @@ export function webhookRoutes(deps: ApiDeps): Router {
   const { db, registry } = deps;
   const router = Router();
   const hookUrl = (id: string) => `${deps.publicUrl?.replace(/\/$/, '') ?? ''}/hooks/${encodeURIComponent(id)}`;
-  const view = (hook: { id: string; task: string; created_at: Date }) => ({ id: hook.id, task: hook.task, url: hookUrl(hook.id), createdAt: hook.created_at.toISOString() });
+  const view = (hook: { id: string; task: string; target: 'task' | 'workflow'; created_at: Date }) => ({
+    id: hook.id, [hook.target]: hook.task, url: hookUrl(hook.id), createdAt: hook.created_at.toISOString(),
+  });
 
   router.post('/api/webhooks', async (req, res) => {
-    const body = parseBody(webhookBody, req.body ?? {});
-    if (!registry.get(body.task)) throw notFound('task', body.task);
+    const body = parseBody(webhookBody.refine((b) => (b.task === undefined) !== (b.workflow === undefined), 'give exactly one of task and workflow'), req.body ?? {});
+    if (body.task !== undefined && !registry.get(body.task)) throw notFound('task', body.task);
+    if (body.workflow !== undefined && !(await findDefinition(db, body.workflow))) throw notFound('workflow', body.workflow);
     const secret = body.secret ?? randomBytes(32).toString('hex');
-    const hook = await insertWebhook(db, { id: `wh_${randomBytes(12).toString('hex')}`, task: body.task, secret });
+    const target = body.workflow !== undefined ? 'workflow' : 'task';
+    const hook = await insertWebhook(db, { id: `wh_${randomBytes(12).toString('hex')}`, task: (body.workflow ?? body.task)!, target, secret });
     // The only answer that ever carries the secret.
     res.status(201).json({ ...view(hook), secret });
   });
@@ -43,6 +51,10 @@ export function webhookRoutes(deps: ApiDeps): Router {
     const hook = await findWebhook(db, req.params.id);
     if (!hook) throw notFound('webhook', req.params.id);
     verifySignature(req.get(SIGNATURE_HEADER), hook.secret, (req as RawBodyRequest).rawBody ?? Buffer.alloc(0));
+    if (hook.target === 'workflow') {
+      const { run } = await executeWorkflow(deps, { slug: hook.task, inputs: req.body ?? null, triggeredBy: 'webhook' });
+      return void res.status(202).json(triggerView(deps, run));
+    }
     const task = registry.get(hook.task);
     if (!task) throw notFound('task', hook.task);
     const { run } = await triggerRun(deps, { task, inputs: req.body ?? null, triggeredBy: 'webhook' });

@@ -35,6 +35,13 @@ export function workflowRoutes(deps: ApiDeps): Router {
     const parsed = parseDefinition(body);
     if (!parsed.ok) throw invalid(parsed.errors);
     const errors = validateDefinition(parsed.definition, { taskExists: (slug) => registry.get(slug) !== undefined });
+    if (parsed.definition.input) {
+      try {
+        z.fromJSONSchema(parsed.definition.input as Parameters<typeof z.fromJSONSchema>[0]);
+      } catch (error) {
+        errors.push({ code: 'invalid_definition', message: `input: not a usable JSON Schema (${(error as Error).message})`, nodes: [] });
+      }
+    }
     if (errors.length) throw invalid(errors);
     return parsed.definition;
   };

@@ -1,0 +1,47 @@
+// Starting a run of a DAG workflow's active version: the API's execute route and webhooks.
+import { z } from 'zod';
+import type { DagDefinition } from '../dag/types.js';
+import { findActiveDefinition, findDefinition } from '../db/workflows.repository.js';
+import { newRunId } from '../runs/run-id.js';
+import type { TriggerSource } from '../runs/states.js';
+import type { DagRunInput } from '../workflows/dag-run.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, notFound } from './errors.js';
+import { idempotentRunId, startRun, type TriggerResult } from './trigger.js';
+import { zodDetails } from './validate.js';
+
+export interface ExecuteRequest {
+  slug: string;
+  inputs: unknown;
+  triggeredBy: TriggerSource;
+  idempotencyKey?: string;
+}
+
+/** Checks `inputs` against the definition's `input` JSON Schema, if it has one: 400 naming the field. */
+export function checkWorkflowInputs(definition: DagDefinition, inputs: unknown): void {
+  if (!definition.input) return;
+  const parsed = z.fromJSONSchema(definition.input as Parameters<typeof z.fromJSONSchema>[0]).safeParse(inputs);
+  if (!parsed.success) {
+    const details = zodDetails(parsed.error.issues, 'inputs');
+    throw new ApiError(400, 'invalid_inputs', `invalid inputs: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
+  }
+}
+
+export async function executeWorkflow(deps: ApiDeps, request: ExecuteRequest): Promise<TriggerResult & { version: number }> {
+  const active = await findActiveDefinition(deps.db, request.slug);
+  if (!active) {
+    if (!(await findDefinition(deps.db, request.slug))) throw notFound('workflow', request.slug);
+    throw new ApiError(409, 'no_active_version', `workflow ${request.slug} has no active version: POST /api/workflows/${request.slug}/activate`);
+  }
+  checkWorkflowInputs(active.definition as DagDefinition, request.inputs ?? null);
+  const slug = active.slug;
+  const row = {
+    id: request.idempotencyKey ? idempotentRunId(`workflow:${slug}`, request.idempotencyKey) : newRunId(),
+    kind: 'workflow' as const, task: slug, status: 'pending' as const, triggered_by: request.triggeredBy,
+    inputs: JSON.stringify(request.inputs ?? null), idempotency_key: request.idempotencyKey ?? null, workflow_slug: slug, workflow_version: active.version,
+  };
+  const result = await startRun(deps, row, 'dagRun', (run): DagRunInput => ({
+    workflow: slug, version: run.workflow_version ?? active.version, inputs: run.inputs ?? null, triggeredBy: run.triggered_by,
+  }));
+  return { ...result, version: result.run.workflow_version ?? active.version };
+}
