@@ -7,7 +7,7 @@ import { withDbRetry } from '../db/retry.js';
 import { finishRun, markAttemptStarted } from '../db/runs.repository.js';
 import type { RunError } from '../db/schema.js';
 import { upsertSteps, type StepChange } from '../db/steps.repository.js';
-import { findDefinition } from '../db/workflows.repository.js';
+import { findActiveDefinition, findDefinition } from '../db/workflows.repository.js';
 import type { TaskOptions } from '../runs/contract.js';
 import type { TerminalStatus, TriggerSource } from '../runs/states.js';
 import { taskOptions } from '../tasks/task-options.js';
@@ -28,6 +28,7 @@ export interface StartDagRunInput {
   inputs: unknown;
   triggeredBy: TriggerSource;
   temporalRunId: string;
+  scheduleId?: string;
 }
 
 export interface ExecuteDagNodeInput {
@@ -56,6 +57,13 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
       return { definition, tasks };
     },
 
+    /** The version of `workflow` that executes now (a schedule's run resolves it when it fires). */
+    async activeDagVersion({ workflow }: { workflow: string }): Promise<number> {
+      const active = await withDbRetry(() => findActiveDefinition(db, workflow));
+      if (!active) throw ApplicationFailure.nonRetryable(`workflow ${workflow} has no active version`, 'NoActiveVersion');
+      return active.version;
+    },
+
     /** Creates the row for a run started outside the API, then marks it running. */
     async startDagRun(input: StartDagRunInput): Promise<void> {
       await withDbRetry(() =>
@@ -63,7 +71,7 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
           .insertInto('runs')
           .values({
             id: input.runId, kind: 'workflow', task: input.workflow, status: 'pending', triggered_by: input.triggeredBy,
-            inputs: JSON.stringify(input.inputs ?? null), workflow_slug: input.workflow, workflow_version: input.version,
+            inputs: JSON.stringify(input.inputs ?? null), workflow_slug: input.workflow, workflow_version: input.version, schedule_id: input.scheduleId ?? null,
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .execute(),

@@ -19,6 +19,11 @@ import type { ApiDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
 
 export const TASK_RUN_WORKFLOW = 'taskRun';
+export const DAG_RUN_WORKFLOW = 'dagRun';
+/** The workflow types a Conveyor schedule starts: a task run or a DAG workflow run. */
+export const isConveyorAction = (workflowType: string | undefined) => workflowType === TASK_RUN_WORKFLOW || workflowType === DAG_RUN_WORKFLOW;
+/** What a schedule starts: runs of a task, or of a DAG workflow's active version (resolved when it fires). */
+export type ScheduleTarget = { task: string; workflow?: undefined } | { workflow: string; task?: undefined };
 /** Memo key on schedules Conveyor creates: names the task, so a list needs no describe per schedule. */
 export const MEMO_TASK = 'conveyorTask';
 export const OVERLAPS = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'] as const;
@@ -42,28 +47,35 @@ export function buildSpec(when: { cron?: string; everyMs?: number }, timezone: s
   };
 }
 
-/** The action of a Conveyor schedule; no `options`, so the worker's prepareRun resolves the task's policy and creates the row. */
-export function buildAction(deps: Pick<ApiDeps, 'taskQueue'>, scheduleId: string, task: string, inputs: unknown): ScheduleOptionsStartWorkflowAction<Workflow> {
-  const input: TaskRunInput = { task, inputs, triggeredBy: 'schedule' };
+/**
+ * The action of a Conveyor schedule. A task run gets no `options`, so the worker's prepareRun
+ * resolves the task's policy and creates the row; a DAG run gets no version, so it runs the
+ * version active when it fires.
+ */
+export function buildAction(deps: Pick<ApiDeps, 'taskQueue'>, scheduleId: string, target: ScheduleTarget, inputs: unknown): ScheduleOptionsStartWorkflowAction<Workflow> {
+  const slug = target.task ?? target.workflow;
+  const input = target.task !== undefined ? ({ task: target.task, inputs, triggeredBy: 'schedule' } satisfies TaskRunInput) : { workflow: target.workflow, inputs, triggeredBy: 'schedule' };
   return {
     type: 'startWorkflow',
-    workflowType: TASK_RUN_WORKFLOW,
+    workflowType: target.task !== undefined ? TASK_RUN_WORKFLOW : DAG_RUN_WORKFLOW,
     // Temporal appends the scheduled time, so each run gets its own id.
     workflowId: `run_sched_${scheduleId}`,
     taskQueue: deps.taskQueue,
     args: [input],
     typedSearchAttributes: [
-      { key: ConveyorTask, value: task },
+      { key: ConveyorTask, value: slug },
       { key: ConveyorTriggeredBy, value: 'schedule' },
     ],
   };
 }
 
-/** The taskRun input of a schedule's action, when it has one (a CLI-made schedule might not). */
-export function actionInput(description: ScheduleDescription): TaskRunInput | undefined {
-  const first: unknown = description.action.args?.[0];
-  if (typeof first !== 'object' || first === null || typeof (first as TaskRunInput).task !== 'string') return undefined;
-  return first as TaskRunInput;
+/** The input of a schedule's action (task or workflow, and inputs), when it has one (a CLI-made schedule might not). */
+export function actionInput(description: ScheduleDescription): (ScheduleTarget & { inputs?: unknown }) | undefined {
+  const first = description.action.args?.[0] as { task?: unknown; workflow?: unknown; inputs?: unknown } | null | undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  if (description.action.workflowType === DAG_RUN_WORKFLOW && typeof first.workflow === 'string') return { workflow: first.workflow, inputs: first.inputs };
+  if (typeof first.task === 'string') return { task: first.task, inputs: first.inputs };
+  return undefined;
 }
 
 /** Milliseconds as the largest unit dividing them evenly, so the text stays exact: 60000 → '1m', 1500 → '1500ms'. */
@@ -101,7 +113,7 @@ export function scheduleView(d: ScheduleDescription) {
   const input = actionInput(d);
   return {
     id: d.scheduleId,
-    task: input?.task ?? null,
+    ...(d.action.workflowType === DAG_RUN_WORKFLOW ? { workflow: input?.workflow ?? null } : { task: input?.task ?? null }),
     inputs: input?.inputs ?? null,
     ...specView(d.spec),
     overlap: (d.policies.overlap ?? 'SKIP').toLowerCase(),
@@ -118,10 +130,11 @@ export function scheduleView(d: ScheduleDescription) {
 
 /** A list entry: what Temporal's (eventually consistent) list returns, without a describe per schedule. */
 export function scheduleSummaryView(s: ScheduleSummary) {
-  const task = s.memo?.[MEMO_TASK];
+  const target = s.memo?.[MEMO_TASK];
+  const slug = typeof target === 'string' ? target : null;
   return {
     id: s.scheduleId,
-    task: typeof task === 'string' ? task : null,
+    ...(s.action?.workflowType === DAG_RUN_WORKFLOW ? { workflow: slug } : { task: slug }),
     ...specView(s.spec),
     paused: s.state.paused,
     ...infoView(s.info),

@@ -6,7 +6,7 @@ import { planDag } from '../dag/plan.js';
 import { DagScheduler, type RunOutcome, type SchedulerSnapshot, type Step } from '../dag/scheduler.js';
 import { resolveInputs } from '../dag/template.js';
 import type { DagNode } from '../dag/types.js';
-import type { CancelSignalInput, StepChange } from '../runs/contract.js';
+import { TemporalScheduledById, type CancelSignalInput, type StepChange } from '../runs/contract.js';
 import type { TriggerSource } from '../runs/states.js';
 import { approveSignal, runNode, type ApproveSignalInput, type NodeContext } from './dag-nodes.js';
 
@@ -17,7 +17,8 @@ const cancelDagSignal = defineSignal<[CancelSignalInput?]>('cancel');
 
 export interface DagRunInput {
   workflow: string;
-  version: number;
+  /** Absent (a schedule, the CLI): the version active when the run starts. */
+  version?: number;
   inputs?: unknown;
   triggeredBy?: TriggerSource;
   /** Carried across continue-as-new: the scheduler's compact state. */
@@ -36,10 +37,14 @@ type NodeEvent = { nodeId: string; result: 'complete'; output: unknown } | { nod
 export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['status']; failedNodes?: string[] }> {
   const info = workflowInfo();
   const runId = info.workflowId;
-  const triggeredBy = input.triggeredBy ?? 'api';
+  const scheduleId = info.typedSearchAttributes.get(TemporalScheduledById);
+  const triggeredBy = input.triggeredBy ?? (scheduleId ? 'schedule' : 'api');
+  const version = input.version ?? (await local.activeDagVersion({ workflow: input.workflow }));
   const fresh = !input.snapshot || input.rerunOf !== undefined;
-  if (fresh) await local.startDagRun({ runId, workflow: input.workflow, version: input.version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId });
-  const { definition, tasks } = await local.loadDag({ workflow: input.workflow, version: input.version });
+  if (fresh) {
+    await local.startDagRun({ runId, workflow: input.workflow, version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}) });
+  }
+  const { definition, tasks } = await local.loadDag({ workflow: input.workflow, version });
   if (input.rerunOf && input.snapshot) {
     const reused = Object.entries(input.snapshot.outputs).map(([nodeId, output]) => ({ nodeId, status: 'complete' as const, output, reason: { reusedFrom: input.rerunOf } }));
     await local.recordSteps({ runId, steps: reused });
@@ -97,7 +102,7 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
         scheduler.pause();
       }
       if (draining && scopes.size === 0 && control.length === 0) {
-        return await continueAsNew<typeof dagRun>({ ...input, snapshot: scheduler.snapshot(), pausedByUser: userPaused, rerunOf: undefined });
+        return await continueAsNew<typeof dagRun>({ ...input, version, triggeredBy, snapshot: scheduler.snapshot(), pausedByUser: userPaused, rerunOf: undefined });
       }
       await condition(() => events.length > 0 || control.length > 0 || (draining && scopes.size === 0));
       const changes: StepChange[] = [];

@@ -194,6 +194,36 @@ describe('DAG workflow runs', function () {
     assert.equal(stepOf((await view(run.id)).steps, 'say').output?.message, 'hooked');
   });
 
+  it('a schedule can start runs of a workflow\'s active version', async () => {
+    const slug = `wf-sched-${++counter}`;
+    await h.request('POST', '/api/workflows', { slug, nodes: [{ id: 'tick', task: 'noop' }], edges: [] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const created = await h.request('POST', '/api/schedules', { workflow: slug, every: '1s' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const scheduleId: string = created.body.id;
+    try {
+      assert.equal(created.body.workflow, slug);
+      assert.equal((await h.request('POST', '/api/schedules', { workflow: slug, task: 'noop', every: '1s' })).status, 400, 'one target only');
+      assert.equal((await h.request('POST', '/api/schedules', { workflow: 'nope', every: '1s' })).status, 404);
+      const deadline = Date.now() + 20_000;
+      let runs: Run[] = [];
+      while (runs.filter((r) => r.status === 'complete').length < 1) {
+        assert.ok(Date.now() < deadline, 'the schedule started no workflow run');
+        await new Promise((r) => setTimeout(r, 200));
+        runs = await h.directDb.selectFrom('runs').selectAll().where('schedule_id', '=', scheduleId).execute();
+      }
+      const run = runs.find((r) => r.status === 'complete')!;
+      assert.equal(run.kind, 'workflow');
+      assert.equal(run.triggered_by, 'schedule');
+      assert.equal(run.workflow_version, 1);
+      assert.equal(stepOf((await view(run.id)).steps, 'tick').status, 'complete');
+    } finally {
+      assert.equal((await h.request('DELETE', `/api/schedules/${scheduleId}`)).status, 204);
+      // Let a run the schedule started at the last moment end before the file's worker stops.
+      await new Promise((r) => setTimeout(r, 1_500));
+    }
+  });
+
   it('pause holds new nodes back, resume lets them run', async () => {
     const id = await execute({ nodes: [{ id: 'first', type: 'sleep', duration: '1s' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] });
     assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 202);

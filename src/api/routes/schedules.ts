@@ -15,9 +15,13 @@ import {
   scheduleError,
   scheduleSummaryView,
   scheduleView,
-  TASK_RUN_WORKFLOW,
+  isConveyorAction,
   toOverlapPolicy,
+  type ScheduleTarget,
 } from '../schedules.js';
+import { checkWorkflowInputs } from '../dag-trigger.js';
+import { findDefinition } from '../../db/workflows.repository.js';
+import type { DagDefinition } from '../../dag/types.js';
 import { checkInputs } from '../trigger.js';
 import { parseBody } from '../validate.js';
 
@@ -49,11 +53,17 @@ const fields = {
 };
 
 export const scheduleCreateBody = z
-  .strictObject({ id: z.string().regex(SCHEDULE_ID, 'id may hold letters, digits, - and _ (at most 200)').optional(), task: z.string().min(1).max(200), ...fields })
+  .strictObject({
+    id: z.string().regex(SCHEDULE_ID, 'id may hold letters, digits, - and _ (at most 200)').optional(),
+    task: z.string().min(1).max(200).optional(),
+    workflow: z.string().min(1).max(200).optional(),
+    ...fields,
+  })
+  .refine((b) => (b.task === undefined) !== (b.workflow === undefined), { message: 'give exactly one of task or workflow', path: ['task'] })
   .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] });
 
 export const schedulePatchBody = z
-  .strictObject({ id: z.string().optional(), task: z.string().optional(), ...fields })
+  .strictObject({ id: z.string().optional(), task: z.string().optional(), workflow: z.string().optional(), ...fields })
   .refine((b) => b.cron === undefined || b.every === undefined, { message: 'give cron or every, not both', path: ['cron'] });
 
 export const scheduleBackfillBody = z
@@ -78,25 +88,37 @@ export function scheduleRoutes(deps: ApiDeps): Router {
   /** A schedule whose action is not taskRun is none of Conveyor's business: 404 like a missing one. */
   async function describe(id: string): Promise<ScheduleDescription> {
     const description = await call(id, () => client.schedule.getHandle(id).describe());
-    if (description.action.workflowType !== TASK_RUN_WORKFLOW) throw notFound('schedule', id);
+    if (!isConveyorAction(description.action.workflowType)) throw notFound('schedule', id);
     return description;
   }
   const handle = (id: string) => client.schedule.getHandle(id);
 
+  /** The schedule's target exists, and its inputs fit (a task's zod schema, a workflow's JSON Schema). */
+  async function checkTarget(body: { task?: string; workflow?: string }, inputs: unknown): Promise<ScheduleTarget> {
+    if (body.workflow !== undefined) {
+      const stored = await findDefinition(deps.db, body.workflow);
+      if (!stored) throw notFound('workflow', body.workflow);
+      checkWorkflowInputs(stored.definition as DagDefinition, inputs);
+      return { workflow: body.workflow };
+    }
+    const task = registry.get(body.task!);
+    if (!task) throw notFound('task', body.task!);
+    checkInputs(task, inputs);
+    return { task: task.slug };
+  }
+
   router.post('/api/schedules', async (req, res) => {
     const body = parseBody(scheduleCreateBody, req.body ?? {});
-    const task = registry.get(body.task);
-    if (!task) throw notFound('task', body.task);
     const inputs = body.inputs ?? null;
-    checkInputs(task, inputs);
+    const target = await checkTarget(body, inputs);
     const id = body.id ?? newScheduleId();
     await call(id, () =>
       client.schedule.create({
         scheduleId: id,
         spec: buildSpec({ cron: body.cron, everyMs: body.every }, body.timezone),
-        action: buildAction(deps, id, task.slug, inputs),
+        action: buildAction(deps, id, target, inputs),
         policies: { overlap: toOverlapPolicy(body.overlap ?? 'skip'), ...(body.catchupWindow !== undefined ? { catchupWindow: body.catchupWindow } : {}) },
-        memo: { [MEMO_TASK]: task.slug },
+        memo: { [MEMO_TASK]: target.task ?? target.workflow },
         state: { paused: body.paused ?? false },
       }),
     );
@@ -108,7 +130,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
     const schedules = await call('', async () => {
       const found = [];
       for await (const summary of client.schedule.list()) {
-        if (summary.action?.workflowType === TASK_RUN_WORKFLOW) found.push(scheduleSummaryView(summary));
+        if (isConveyorAction(summary.action?.workflowType)) found.push(scheduleSummaryView(summary));
       }
       return found;
     });
@@ -125,9 +147,10 @@ export function scheduleRoutes(deps: ApiDeps): Router {
     const current = actionInput(await describe(id));
     if (body.id !== undefined && body.id !== id) throw immutable('id');
     if (body.task !== undefined && body.task !== current?.task) throw immutable('task');
+    if (body.workflow !== undefined && body.workflow !== current?.workflow) throw immutable('workflow');
     if (body.inputs !== undefined) {
-      if (!current) throw new ApiError(400, 'invalid_schedule', 'the schedule\'s action has no taskRun input whose inputs could change');
-      const task = registry.get(current.task);
+      if (!current) throw new ApiError(400, 'invalid_schedule', 'the schedule\'s action has no input whose inputs could change');
+      const task = current.task !== undefined ? registry.get(current.task) : undefined;
       if (task) checkInputs(task, body.inputs);
     }
     const newSpec = body.cron !== undefined || body.every !== undefined;
