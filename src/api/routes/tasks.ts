@@ -71,11 +71,10 @@ export function taskRoutes(deps: ApiDeps): Router {
       });
       if (wait) {
         // ?wait=30s: answer with the finished run if it ends in time.
-        const ended = await Promise.race([
-          client.workflow.getHandle(run.id).result().then(() => true, () => true),
-          new Promise<false>((resolve) => setTimeout(() => resolve(false), wait).unref()),
-        ]);
-        const latest = ended ? await findRun(db, run.id) : undefined;
+        // The long-poll is aborted at the deadline, so no request outlives its answer; a failed
+        // run rejects too. Either way the row says whether the run has ended.
+        await client.withAbortSignal(AbortSignal.timeout(wait), () => client.workflow.getHandle(run.id).result()).catch(() => undefined);
+        const latest = await findRun(db, run.id);
         if (latest && isTerminal(latest.status)) return void res.status(200).json(runView(latest));
       }
       res.status(created ? 202 : 200).json(triggerView(deps, run));
