@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { apiKeyAuth } from './auth.js';
+import { createAdmission } from './admission.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorMiddleware, unknownRoute } from './errors.js';
 import { metricsMiddleware, metricsRoute } from './metrics.js';
@@ -37,12 +38,14 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument(deps)));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb', strict: false, verify: keepRawBody }));
   app.use(healthRoutes(deps));
-  app.use(taskRoutes(deps));
+  // One limit on triggers in flight for every route that starts runs.
+  const admit = createAdmission(deps.maxPendingTriggers);
+  app.use(taskRoutes(deps, admit));
   app.use(runRoutes(deps));
-  app.use(webhookRoutes(deps));
+  app.use(webhookRoutes(deps, admit));
   app.use(scheduleRoutes(deps));
   app.use(workflowRoutes(deps));
-  app.use(dagRunRoutes(deps));
+  app.use(dagRunRoutes(deps, admit));
   app.use(unknownRoute);
   app.use(errorMiddleware(deps.logger));
   return app;

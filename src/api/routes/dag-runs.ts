@@ -8,6 +8,7 @@ import type { Run } from '../../db/schema.js';
 import { listSteps } from '../../db/steps.repository.js';
 import { findDefinition } from '../../db/workflows.repository.js';
 import { isTerminal } from '../../runs/states.js';
+import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { idempotencyKey } from '../schemas.js';
@@ -42,7 +43,7 @@ export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
   });
 }
 
-export function dagRunRoutes(deps: ApiDeps): Router {
+export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
   const { db, client } = deps;
   const router = Router();
   const openWorkflowRun = async (id: string) => {
@@ -60,8 +61,13 @@ export function dagRunRoutes(deps: ApiDeps): Router {
 
   router.post('/api/workflows/:slug/execute', async (req, res) => {
     const body = parseBody(executeBody, req.body ?? {});
-    const { run, created, version } = await executeWorkflow(deps, { slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey });
-    res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });
+    const release = admit(1);
+    try {
+      const { run, created, version } = await executeWorkflow(deps, { slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey });
+      res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });
+    } finally {
+      release();
+    }
   });
 
   router.get('/api/workflows/:slug/executions', async (req, res) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findRun } from '../../db/runs.repository.js';
 import { isTerminal } from '../../runs/states.js';
 import type { Task } from '../../tasks/define.js';
+import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { batchBody, triggerBody, waitQuery } from '../schemas.js';
@@ -32,15 +33,9 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T, index: 
   return results;
 }
 
-export function taskRoutes(deps: ApiDeps): Router {
+export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
   const { registry, client, db } = deps;
   const router = Router();
-  let pendingTriggers = 0;
-  const admit = (count: number) => {
-    if (pendingTriggers + count > deps.maxPendingTriggers) throw new ApiError(429, 'too_many_triggers', 'too many triggers in flight; retry shortly');
-    pendingTriggers += count;
-    return () => void (pendingTriggers -= count);
-  };
   const taskOf = (slug: string): Task => {
     const task = registry.get(slug);
     if (!task) throw notFound('task', slug);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { deleteWebhook, findWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.repository.js';
+import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { SIGNATURE_HEADER, verifySignature, type RawBodyRequest } from '../signature.js';
@@ -18,7 +19,7 @@ export const webhookBody = z.strictObject({
   secret: z.string().min(16).max(1024).optional(),
 });
 
-export function webhookRoutes(deps: ApiDeps): Router {
+export function webhookRoutes(deps: ApiDeps, admit: Admit): Router {
   const { db, registry } = deps;
   const router = Router();
   const hookUrl = (id: string) => `${deps.publicUrl?.replace(/\/$/, '') ?? ''}/hooks/${encodeURIComponent(id)}`;
@@ -51,14 +52,17 @@ export function webhookRoutes(deps: ApiDeps): Router {
     const hook = await findWebhook(db, req.params.id);
     if (!hook) throw notFound('webhook', req.params.id);
     verifySignature(req.get(SIGNATURE_HEADER), hook.secret, (req as RawBodyRequest).rawBody ?? Buffer.alloc(0));
-    if (hook.target === 'workflow') {
-      const { run } = await executeWorkflow(deps, { slug: hook.task, inputs: req.body ?? null, triggeredBy: 'webhook' });
-      return void res.status(202).json(triggerView(deps, run));
+    const task = hook.target === 'task' ? registry.get(hook.task) : undefined;
+    if (hook.target === 'task' && !task) throw notFound('task', hook.task);
+    const release = admit(1);
+    try {
+      const { run } = task
+        ? await triggerRun(deps, { task, inputs: req.body ?? null, triggeredBy: 'webhook' })
+        : await executeWorkflow(deps, { slug: hook.task, inputs: req.body ?? null, triggeredBy: 'webhook' });
+      res.status(202).json(triggerView(deps, run));
+    } finally {
+      release();
     }
-    const task = registry.get(hook.task);
-    if (!task) throw notFound('task', hook.task);
-    const { run } = await triggerRun(deps, { task, inputs: req.body ?? null, triggeredBy: 'webhook' });
-    res.status(202).json(triggerView(deps, run));
   });
   return router;
 }
