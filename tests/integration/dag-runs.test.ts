@@ -224,6 +224,26 @@ describe('DAG workflow runs', function () {
     }
   });
 
+  it('cancel: over the API (with its reason) and by `temporal workflow cancel`; running and waiting nodes end cancelled', async () => {
+    const def = { nodes: [{ id: 'nap', type: 'sleep', duration: '1m' }, { id: 'busy', task: 'sleepy', inputs: { ms: 60_000 } }, { id: 'after', task: 'noop' }], edges: [{ from: 'nap', to: 'after' }] };
+    const viaApi = await execute(def);
+    await waitStep(viaApi, 'busy', 'running');
+    assert.equal((await h.request('POST', `/api/runs/${viaApi}/cancel`, { reason: 'no longer needed' })).status, 202);
+    const cancelled = await h.waitForRun(viaApi);
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(cancelled.error?.message, 'no longer needed');
+    let { steps } = await view(viaApi);
+    assert.deepEqual(steps.map((st) => st.status), ['cancelled', 'cancelled', 'cancelled']);
+
+    const viaCli = await execute(def);
+    await waitStep(viaCli, 'busy', 'running');
+    const { cliPath, temporalAddress } = await suite();
+    await promisify(execFile)(cliPath, ['workflow', 'cancel', '--address', temporalAddress, '--workflow-id', viaCli]);
+    assert.equal((await h.waitForRun(viaCli)).status, 'cancelled');
+    ({ steps } = await view(viaCli));
+    assert.ok(steps.every((st) => st.status === 'cancelled'), JSON.stringify(steps.map((st) => st.status)));
+  });
+
   it('pause holds new nodes back, resume lets them run', async () => {
     const id = await execute({ nodes: [{ id: 'first', type: 'sleep', duration: '1s' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] });
     assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 202);
