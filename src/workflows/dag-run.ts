@@ -3,6 +3,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { planDag } from '../dag/plan.js';
+import { pruneSnapshot } from '../dag/prune.js';
 import { DagScheduler, type RunOutcome, type SchedulerSnapshot, type Step } from '../dag/scheduler.js';
 import { resolveInputs } from '../dag/template.js';
 import type { DagNode } from '../dag/types.js';
@@ -50,7 +51,8 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
     await local.recordSteps({ runId, steps: reused });
   }
   const nodes = new Map<string, DagNode>(definition.nodes.map((n) => [n.id, n]));
-  const scheduler = new DagScheduler(planDag(definition), input.inputs ?? null, input.snapshot);
+  const plan = planDag(definition);
+  const scheduler = new DagScheduler(plan, input.inputs ?? null, input.snapshot);
   const approvals = new Map<string, ApproveSignalInput>();
   const ctx: NodeContext = { runId, triggeredBy, tasks, approvals };
   const scopes = new Map<string, CancellationScope>();
@@ -102,7 +104,7 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
         scheduler.pause();
       }
       if (draining && scopes.size === 0 && control.length === 0) {
-        return await continueAsNew<typeof dagRun>({ ...input, version, triggeredBy, snapshot: scheduler.snapshot(), pausedByUser: userPaused, rerunOf: undefined });
+        return await continueAsNew<typeof dagRun>({ ...input, version, triggeredBy, snapshot: pruneSnapshot(scheduler.snapshot(), plan, definition.nodes), pausedByUser: userPaused, rerunOf: undefined });
       }
       await condition(() => events.length > 0 || control.length > 0 || (draining && scopes.size === 0));
       const changes: StepChange[] = [];

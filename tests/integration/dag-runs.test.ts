@@ -275,7 +275,8 @@ describe('DAG workflow runs', function () {
 
   it('continues as new near the history limit, carrying compact state, and completes', async () => {
     const slug = `wf-long-${++counter}`;
-    const nodes = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}`, task: 'noop' }));
+    // Each node passes its predecessor's output on: values must survive every continue-as-new.
+    const nodes = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}`, task: 'echo', inputs: { message: i === 0 ? 'relay' : `{{ nodes.n${i - 1}.output.message }}`, count: 0 } }));
     const edges = nodes.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id }));
     await h.request('POST', '/api/workflows', { slug, nodes, edges });
     await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
@@ -287,6 +288,7 @@ describe('DAG workflow runs', function () {
     const { steps } = await view(id);
     assert.equal(steps.length, 40);
     assert.ok(steps.every((s) => s.status === 'complete'));
+    assert.equal(stepOf(steps, 'n39').output?.message, 'relay');
     assert.equal((await h.waitForRun(id)).status, 'complete');
   });
 });
