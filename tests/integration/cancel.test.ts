@@ -35,6 +35,8 @@ describe('cancel, signal and terminate', () => {
     const lines = await listLogs(h.db, id, undefined, 100);
     assert.ok(lines.some((l) => l.level === 'warn' && l.message === 'signal aborted'), 'the task saw its AbortSignal');
     assert.ok(lines.some((l) => l.level === 'system' && /run cancelled: cancelled by a Temporal cancel request/.test(String(l.message))));
+    // The row is written just before the workflow closes: wait for the close, then look.
+    await assert.rejects(h.client.workflow.getHandle(id).result());
     const description = await h.client.workflow.getHandle(id).describe();
     assert.equal(description.status.name, 'CANCELLED');
   });
