@@ -15,6 +15,9 @@ export interface ExecuteRequest {
   inputs: unknown;
   triggeredBy: TriggerSource;
   idempotencyKey?: string;
+  tags?: string[];
+  runAt?: Date;
+  expiresAt?: Date;
 }
 
 /** Checks `inputs` against the definition's `input` JSON Schema, if it has one: 400 naming the field. */
@@ -39,9 +42,12 @@ export async function executeWorkflow(deps: ApiDeps, request: ExecuteRequest): P
     id: request.idempotencyKey ? idempotentRunId(`workflow:${slug}`, request.idempotencyKey) : newRunId(),
     kind: 'workflow' as const, task: slug, status: 'pending' as const, triggered_by: request.triggeredBy,
     inputs: JSON.stringify(request.inputs ?? null), idempotency_key: request.idempotencyKey ?? null, workflow_slug: slug, workflow_version: active.version,
+    tags: request.tags ?? [], run_at: request.runAt ?? null, expires_at: request.expiresAt ?? null,
   };
   const result = await startRun(deps, row, 'dagRun', (run): DagRunInput => ({
     workflow: slug, version: run.workflow_version ?? active.version, inputs: run.inputs ?? null, triggeredBy: run.triggered_by,
+    ...(run.run_at ? { runAt: run.run_at.toISOString() } : {}),
+    ...(run.expires_at ? { expiresAt: run.expires_at.toISOString() } : {}),
   }));
   return { ...result, version: result.run.workflow_version ?? active.version };
 }

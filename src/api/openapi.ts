@@ -82,6 +82,7 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
         get: { summary: 'A version (latest unless ?version=)', parameters: [pathParam('slug'), { name: 'version', in: 'query', required: false, schema: { type: 'integer' } }], responses: { '200': ok('the definition'), ...clientErrors } },
         put: { summary: 'A new version', parameters: [pathParam('slug')], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { '201': ok('the definition'), ...clientErrors } },
       },
+      '/api/workflows/{slug}/execute': { post: { summary: 'Run the active version', parameters: [pathParam('slug')], requestBody: body(triggerBody), responses: { '200': ok('existing run (idempotency key)'), '202': ok('run started'), ...clientErrors, '409': errorResponse('no active version'), '429': errorResponse('too many triggers in flight') } } },
       '/api/workflows/{slug}/activate': { post: { summary: 'Make a version the one that executes (validated again)', parameters: [pathParam('slug')], requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { version: { type: 'integer' } }, required: ['version'] } } } }, responses: { '200': ok('active'), ...clientErrors } } },
       '/api/webhooks': {
         post: { summary: 'Create a signed webhook for a task (the secret is shown once)', requestBody: body(webhookBody), responses: { '201': ok('{id, url, secret}'), ...clientErrors } },

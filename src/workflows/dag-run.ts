@@ -10,6 +10,7 @@ import type { DagNode } from '../dag/types.js';
 import { TemporalScheduledById, type CancelSignalInput, type StepChange } from '../runs/contract.js';
 import type { TriggerSource } from '../runs/states.js';
 import { approveSignal, runNode, type ApproveSignalInput, type NodeContext } from './dag-nodes.js';
+import { waitUntilDue } from './delay.js';
 
 export { approveSignal } from './dag-nodes.js';
 export const pauseSignal = defineSignal('pause');
@@ -27,6 +28,10 @@ export interface DagRunInput {
   pausedByUser?: boolean;
   /** A re-run from a node: `snapshot` holds the reused outputs of the original run. */
   rerunOf?: string;
+  /** ISO time: the run waits (pending, durable timer) until then; the `reschedule` signal moves it. */
+  runAt?: string;
+  /** ISO time: a run that has not started by then ends as `expired`. */
+  expiresAt?: string;
   /** Continue-as-new once the history has this many events (default 10,000). */
   historyLimit?: number;
 }
@@ -35,13 +40,17 @@ const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '70s', ret
 type NodeEvent = { nodeId: string; result: 'complete'; output: unknown } | { nodeId: string; result: 'failed'; message: string } | { nodeId: string; result: 'cancelled' };
 
 /** A run of a DAG workflow: interprets its pinned definition with the pure scheduler (src/dag). */
-export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['status']; failedNodes?: string[] }> {
+export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['status'] | 'expired'; failedNodes?: string[] }> {
   const info = workflowInfo();
   const runId = info.workflowId;
   const scheduleId = info.typedSearchAttributes.get(TemporalScheduledById);
   const triggeredBy = input.triggeredBy ?? (scheduleId ? 'schedule' : 'api');
-  const version = input.version ?? (await local.activeDagVersion({ workflow: input.workflow }));
   const fresh = !input.snapshot || input.rerunOf !== undefined;
+  if (fresh && (input.runAt || input.expiresAt)) {
+    const start = await waitForStart(input, runId);
+    if (start !== 'go') return { status: start };
+  }
+  const version = input.version ?? (await local.activeDagVersion({ workflow: input.workflow }));
   if (fresh) {
     await local.startDagRun({ runId, workflow: input.workflow, version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}) });
   }
@@ -147,6 +156,31 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
     });
     throw error;
   }
+}
+
+/** A delayed run waits (pending) until it is due; a ttl that passed by then ends it as expired. */
+async function waitForStart(input: DagRunInput, runId: string): Promise<'go' | 'expired' | 'cancelled'> {
+  const scope = new CancellationScope();
+  let reason: string | undefined;
+  setHandler(cancelDagSignal, (s) => {
+    reason ??= s?.reason?.trim() || 'cancelled by signal';
+    scope.cancel();
+  });
+  try {
+    if (input.runAt) await waitUntilDue(Date.parse(input.runAt), scope);
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    const message = reason ?? 'cancelled by a Temporal cancel request';
+    await CancellationScope.nonCancellable(() => local.finishDagRun({ runId, status: 'cancelled', error: { type: 'Cancelled', message } }));
+    // A Temporal cancel request ends the workflow cancelled too; the signal ends it normally.
+    if (reason === undefined) throw error;
+    return 'cancelled';
+  }
+  if (input.expiresAt && Date.now() > Date.parse(input.expiresAt)) {
+    await local.finishDagRun({ runId, status: 'expired', error: { type: 'Expired', message: `not started before its ttl ended (${input.expiresAt})` } });
+    return 'expired';
+  }
+  return 'go';
 }
 
 async function finish(runId: string, outcome: RunOutcome, failures: Map<string, string>, cancelReason: string | undefined) {

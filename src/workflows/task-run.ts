@@ -3,7 +3,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  condition,
   defineSignal,
   isCancellation,
   proxyActivities,
@@ -14,13 +13,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { TimeoutType } from '@temporalio/common';
+import { waitUntilDue } from './delay.js';
 import type { Activities } from '../activities/index.js';
-import { ConveyorTask, ConveyorTriggeredBy, NON_RETRYABLE_TYPES, TemporalScheduledById, type CancelSignalInput, type RescheduleSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
+import { ConveyorTask, ConveyorTriggeredBy, NON_RETRYABLE_TYPES, TemporalScheduledById, type CancelSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
 import { TRIGGER_SOURCES, type TriggerSource } from '../runs/states.js';
 
 export const cancelSignal = defineSignal<[CancelSignalInput?]>('cancel');
-/** Moves the start of a delayed run that is still waiting. */
-export const rescheduleSignal = defineSignal<[RescheduleSignalInput]>('reschedule');
 
 const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '70s',
@@ -70,23 +68,6 @@ function executeOptions(options: TaskOptions) {
       nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
     },
   }).executeTask;
-}
-
-/** Delay: a durable timer until `runAt`, which the `reschedule` signal may move; cancellable. */
-async function waitUntilDue(initialRunAt: number, scope: CancellationScope): Promise<void> {
-  let runAt = initialRunAt;
-  let moved = false;
-  setHandler(rescheduleSignal, ({ runAt: next }) => {
-    const at = Date.parse(next);
-    if (Number.isFinite(at)) {
-      runAt = at;
-      moved = true;
-    }
-  });
-  while (Date.now() < runAt) {
-    moved = false;
-    await scope.run(() => condition(() => moved, runAt - Date.now()));
-  }
 }
 
 /** A run of one task: one Temporal workflow, one activity (retried by Temporal), bookkeeping in local activities. */

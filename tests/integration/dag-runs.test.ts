@@ -244,6 +244,31 @@ describe('DAG workflow runs', function () {
     assert.ok(steps.every((st) => st.status === 'cancelled'), JSON.stringify(steps.map((st) => st.status)));
   });
 
+  it('execute takes delay (reschedulable, cancellable while waiting) and tags like a task trigger', async () => {
+    const slug = `wf-later-${++counter}`;
+    await h.request('POST', '/api/workflows', { slug, nodes: [{ id: 'a', task: 'noop' }], edges: [] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const triggeredAt = Date.now();
+    const soon = await h.request('POST', `/api/workflows/${slug}/execute`, { delay: '1500ms', tags: ['later'] });
+    assert.equal(soon.status, 202, JSON.stringify(soon.body));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await view(soon.body.id)).status, 'pending');
+    const run = await h.waitForRun(soon.body.id, undefined, 15_000);
+    assert.equal(run.status, 'complete');
+    assert.deepEqual(run.tags, ['later']);
+    assert.ok(run.started_at!.getTime() >= triggeredAt + 1_400, 'not started before its delay');
+
+    const far = await h.request('POST', `/api/workflows/${slug}/execute`, { delay: '1h' });
+    assert.equal((await h.request('POST', `/api/runs/${far.body.id}/reschedule`, { delay: '200ms' })).status, 202);
+    assert.equal((await h.waitForRun(far.body.id, undefined, 15_000)).status, 'complete');
+
+    const waiting = await h.request('POST', `/api/workflows/${slug}/execute`, { delay: '1h' });
+    assert.equal((await h.request('POST', `/api/runs/${waiting.body.id}/cancel`, { reason: 'changed plans' })).status, 202);
+    const cancelled = await h.waitForRun(waiting.body.id);
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(cancelled.error?.message, 'changed plans');
+  });
+
   it('pause holds new nodes back, resume lets them run', async () => {
     const id = await execute({ nodes: [{ id: 'first', type: 'sleep', duration: '1s' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] });
     assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 202);

@@ -11,13 +11,13 @@ import { isTerminal } from '../../runs/states.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
-import { idempotencyKey } from '../schemas.js';
+import { triggerBody } from '../schemas.js';
 import { runView } from '../serialize.js';
 import { executeWorkflow } from '../dag-trigger.js';
 import { triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
 
-const executeBody = z.strictObject({ inputs: z.unknown().optional(), idempotencyKey: idempotencyKey.optional() });
+const executeBody = triggerBody;
 const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });
 const executionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -63,7 +63,12 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
     const body = parseBody(executeBody, req.body ?? {});
     const release = admit(1);
     try {
-      const { run, created, version } = await executeWorkflow(deps, { slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey });
+      const now = Date.now();
+      const runAt = body.delay && body.delay.getTime() > now ? body.delay : undefined;
+      const { run, created, version } = await executeWorkflow(deps, {
+        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey, tags: body.tags,
+        runAt, expiresAt: body.ttl ? new Date((runAt?.getTime() ?? now) + body.ttl) : undefined,
+      });
       res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });
     } finally {
       release();
