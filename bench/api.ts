@@ -2,38 +2,13 @@
 // measured from each request's scheduled time, so a stall is not hidden), against GET /health
 // at the same rate as the HTTP floor; (2) 1,000 triggers at once, single and as one batch:
 // runs accepted, started, completed, lost and duplicated.
-import http from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { createApp } from '../src/api/app.js';
-import { LISTEN_BACKLOG } from '../src/api/server.js';
-import { createLogger } from '../src/logger.js';
-import { loadTasks } from '../src/tasks/registry.js';
-import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
-import { cleanUp, createBenchDatabase, fmt, onCleanUp, openDb, percentile, startBenchDevServer, table, verdict, watchdog } from './infra.js';
+import { cleanUp, fmt, percentile, table, verdict, watchdog } from './infra.js';
+import { call, listenApi, startBenchStack } from './stack.js';
 
 const RATE = Number(process.env.BENCH_API_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const BURST = 1_000;
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-function call(method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    const req = http.request(url, { method, agent, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** Fires `rate` requests a second for `seconds`; latency from each request's scheduled send time. */
 async function fixedRate(url: string, rate: number, seconds: number) {
@@ -59,31 +34,9 @@ async function fixedRate(url: string, rate: number, seconds: number) {
 
 async function main(): Promise<void> {
   watchdog(400_000);
-  installRuntime('ERROR');
-  const logger = createLogger('silent');
-  const [server, databaseUrl] = await Promise.all([startBenchDevServer(), createBenchDatabase()]);
-  const db = openDb(databaseUrl, 20);
-  const native = await NativeConnection.connect({ address: server.address });
-  onCleanUp(() => native.close());
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  onCleanUp(() => client.connection.close());
-  const registry = await loadTasks(fileURLToPath(new URL('./tasks', import.meta.url)));
-  const worker = await createConveyorWorker({ connection: native, namespace: 'default', taskQueue: 'bench-api', db, logger, registry, heartbeatIntervalMs: 1_000 });
-  const running = worker.run();
-  onCleanUp(async () => {
-    worker.shutdown();
-    await running;
-  });
-  const app = createApp({ db, client, registry, logger, namespace: 'default', taskQueue: 'bench-api', temporalUiUrl: 'http://localhost:8233', maxPendingTriggers: 2_000 });
-  const api = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', LISTEN_BACKLOG, () => resolve(s));
-  });
-  onCleanUp(async () => {
-    agent.destroy();
-    api.closeAllConnections();
-    await new Promise((resolve) => api.close(resolve));
-  });
-  const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const stack = await startBenchStack('bench-api');
+  const { db } = stack;
+  const base = await listenApi(stack, 2_000);
 
   // (1) Latency at a fixed rate.
   const { id } = JSON.parse((await call('POST', `${base}/api/tasks/noop?wait=10s`, '{}')).body) as { id: string };

@@ -1,14 +1,9 @@
 // bench:dag — time per node of DAG runs of 1,000 and 10,000 no-op task nodes (100 parallel
 // lanes, maxParallel 100, so the run goes through continue-as-new several times at 10k),
 // and the history length of the largest single execution in each run's chain.
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { activateVersion, insertDefinitionVersion } from '../src/db/workflows.repository.js';
-import { createLogger } from '../src/logger.js';
-import { loadTasks } from '../src/tasks/registry.js';
-import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
-import { cleanUp, createBenchDatabase, fmt, onCleanUp, openDb, startBenchDevServer, table, verdict, watchdog } from './infra.js';
+import { cleanUp, fmt, table, verdict, watchdog } from './infra.js';
+import { startBenchStack } from './stack.js';
 
 const LANES = 100;
 const SIZES = (process.env.BENCH_DAG_SIZES ?? '1000,10000').split(',').map(Number);
@@ -22,21 +17,7 @@ function lanes(slug: string, size: number) {
 
 async function main(): Promise<void> {
   watchdog(1_500_000);
-  installRuntime('ERROR');
-  const logger = createLogger('silent');
-  const [server, databaseUrl] = await Promise.all([startBenchDevServer(), createBenchDatabase()]);
-  const db = openDb(databaseUrl, 20);
-  const native = await NativeConnection.connect({ address: server.address });
-  onCleanUp(() => native.close());
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  onCleanUp(() => client.connection.close());
-  const registry = await loadTasks(fileURLToPath(new URL('./tasks', import.meta.url)));
-  const worker = await createConveyorWorker({ connection: native, namespace: 'default', taskQueue: 'bench-dag', db, logger, registry, heartbeatIntervalMs: 1_000 });
-  const running = worker.run();
-  onCleanUp(async () => {
-    worker.shutdown();
-    await running;
-  });
+  const { db, client } = await startBenchStack('bench-dag');
 
   const rows: string[][] = [];
   const perNode: number[] = [];

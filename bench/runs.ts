@@ -2,18 +2,11 @@
 // then the run's workflow result) against raw `client.workflow.start` of a
 // one-activity workflow, on the same dev server (persistent SQLite, Conveyor's
 // tuning) in the same process, at 1 and at 20 runs in flight (closed loop).
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createApp } from '../src/api/app.js';
-import { createLogger } from '../src/logger.js';
-import { loadTasks } from '../src/tasks/registry.js';
-import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
+import { Worker } from '@temporalio/worker';
 import * as rawActivities from './raw/activities.js';
-import { cleanUp, createBenchDatabase, fmt, onCleanUp, openDb, percentile, startBenchDevServer, table, verdict, watchdog } from './infra.js';
+import { cleanUp, fmt, percentile, table, verdict, watchdog } from './infra.js';
+import { call, listenApi, runUntilCleanUp, startBenchStack } from './stack.js';
 
 const RUNS_AT = { 1: Number(process.env.BENCH_RUNS_SERIAL ?? 200), 20: Number(process.env.BENCH_RUNS_PARALLEL ?? 1_200) } as const;
 const WARMUP = 40;
@@ -58,60 +51,15 @@ async function closedLoop(total: number, inFlight: number, one: (i: number) => P
   return { runs: total, wallMs, latencies, perSecond: (total / wallMs) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-// A plain keep-alive HTTP client: the load generator shares the CPU with the stack under test,
-// so it should cost as little as a gRPC client call does for the baseline.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(url: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function main(): Promise<void> {
   watchdog(300_000);
-  installRuntime('ERROR');
-  const logger = createLogger('silent');
-  const [server, databaseUrl] = await Promise.all([startBenchDevServer(), createBenchDatabase()]);
-  const db = openDb(databaseUrl, 20);
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  onCleanUp(() => nativeConnection.close());
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  onCleanUp(() => client.connection.close());
-  const registry = await loadTasks(fileURLToPath(new URL('./tasks', import.meta.url)));
-
-  const conveyorWorker = await createConveyorWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue: 'bench-conveyor', db, logger, registry, heartbeatIntervalMs: 1_000,
-  });
-  const rawWorker = await Worker.create({
-    connection: nativeConnection, taskQueue: 'bench-raw', activities: rawActivities,
+  const stack = await startBenchStack('bench-conveyor');
+  const { client } = stack;
+  runUntilCleanUp(await Worker.create({
+    connection: stack.native, taskQueue: 'bench-raw', activities: rawActivities,
     workflowsPath: fileURLToPath(new URL('./raw/workflow.ts', import.meta.url)),
-  });
-  for (const worker of [conveyorWorker, rawWorker]) {
-    const running = worker.run();
-    onCleanUp(async () => {
-      worker.shutdown();
-      await running;
-    });
-  }
-  const app = createApp({
-    db, client, registry, logger, namespace: 'default', taskQueue: 'bench-conveyor', temporalUiUrl: 'http://localhost:8233', maxPendingTriggers: 10_000,
-  });
-  const api = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  onCleanUp(async () => {
-    agent.destroy();
-    api.closeAllConnections();
-    await new Promise((resolve) => api.close(resolve));
-  });
-  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  }));
+  const apiUrl = await listenApi(stack, 10_000);
 
   let rawCounter = 0;
   const raw = async () => {
@@ -119,7 +67,7 @@ async function main(): Promise<void> {
     await handle.result();
   };
   const viaApi = async () => {
-    const res = await post(`${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
+    const res = await call('POST', `${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
     if (res.status !== 202) throw new Error(`trigger answered ${res.status}: ${res.body}`);
     const { id } = JSON.parse(res.body) as { id: string };
     // The workflow's result is the task's; the activity has marked the row complete before returning it.

@@ -1,13 +1,13 @@
 // How a dagRun executes one node: a task node is an activity with the task's policy
 // (node retry/timeout override it), a sleep node a durable timer, an approval node a
 // wait for the `approve` signal (or its timeout).
-import { ActivityCancellationType, ApplicationFailure, condition, defineSignal, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { ApplicationFailure, condition, defineSignal, sleep } from '@temporalio/workflow';
 import type { LoadedDag } from '../activities/dag.js';
 import type { DagNode } from '../dag/types.js';
-import { NON_RETRYABLE_TYPES, type TaskOptions } from '../runs/contract.js';
+import type { TaskOptions } from '../runs/contract.js';
 import type { TriggerSource } from '../runs/states.js';
 import { toMs } from '../tasks/duration.js';
+import { taskActivities } from './task-activities.js';
 
 export interface ApproveSignalInput {
   nodeId: string;
@@ -55,18 +55,6 @@ export async function runNode(node: DagNode, inputs: unknown, ctx: NodeContext):
     return { approved: true, comment: decision.comment ?? null };
   }
   const options = nodeOptions(node, ctx.tasks);
-  const { executeDagNode } = proxyActivities<Activities>({
-    startToCloseTimeout: options.attemptTimeoutMs,
-    heartbeatTimeout: options.heartbeatTimeoutMs,
-    scheduleToCloseTimeout: options.runTimeoutMs,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      maximumAttempts: options.maxAttempts,
-      initialInterval: options.initialDelayMs,
-      backoffCoefficient: options.backoffFactor,
-      maximumInterval: options.maxDelayMs,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
-    },
-  });
+  const { executeDagNode } = taskActivities(options);
   return executeDagNode({ runId: ctx.runId, nodeId: node.id, task: node.task, inputs, triggeredBy: ctx.triggeredBy, maxAttempts: options.maxAttempts });
 }

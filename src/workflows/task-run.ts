@@ -1,11 +1,9 @@
 import {
-  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineSignal,
   isCancellation,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   TimeoutFailure,
@@ -14,8 +12,9 @@ import {
 } from '@temporalio/workflow';
 import { TimeoutType } from '@temporalio/common';
 import { waitUntilDue } from './delay.js';
+import { taskActivities } from './task-activities.js';
 import type { Activities } from '../activities/index.js';
-import { ConveyorTask, ConveyorTriggeredBy, NON_RETRYABLE_TYPES, TemporalScheduledById, type CancelSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
+import { ConveyorTask, ConveyorTriggeredBy, TemporalScheduledById, type CancelSignalInput, type TaskOptions, type TaskRunInput } from '../runs/contract.js';
 import { TRIGGER_SOURCES, type TriggerSource } from '../runs/states.js';
 
 export const cancelSignal = defineSignal<[CancelSignalInput?]>('cancel');
@@ -53,22 +52,7 @@ function ensureSearchAttributes(task: string, triggeredBy: TriggerSource): void 
   ]);
 }
 
-function executeOptions(options: TaskOptions) {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: options.attemptTimeoutMs,
-    heartbeatTimeout: options.heartbeatTimeoutMs,
-    scheduleToCloseTimeout: options.runTimeoutMs,
-    // Let the attempt see ml.signal, flush its logs and stop before the run is marked cancelled.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      maximumAttempts: options.maxAttempts,
-      initialInterval: options.initialDelayMs,
-      backoffCoefficient: options.backoffFactor,
-      maximumInterval: options.maxDelayMs,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
-    },
-  }).executeTask;
-}
+const executeOptions = (options: TaskOptions) => taskActivities(options).executeTask;
 
 /** A run of one task: one Temporal workflow, one activity (retried by Temporal), bookkeeping in local activities. */
 export async function taskRun(input: TaskRunInput): Promise<unknown> {
