@@ -3,7 +3,7 @@
 // at the same rate as the HTTP floor; (2) 1,000 triggers at once, single and as one batch:
 // runs accepted, started, completed, lost and duplicated.
 import { sql } from 'kysely';
-import { cleanUp, fmt, percentile, table, verdict, watchdog } from './infra.js';
+import { runBenchmark, fmt, percentile, table, verdict, watchdog } from './infra.js';
 import { call, listenApi, startBenchStack } from './stack.js';
 
 const RATE = Number(process.env.BENCH_API_RATE ?? 500);
@@ -86,11 +86,4 @@ async function main(): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await runBenchmark(main);

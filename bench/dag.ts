@@ -2,7 +2,7 @@
 // lanes, maxParallel 100, so the run goes through continue-as-new several times at 10k),
 // and the history length of the largest single execution in each run's chain.
 import { activateVersion, insertDefinitionVersion } from '../src/db/workflows.repository.js';
-import { cleanUp, fmt, table, verdict, watchdog } from './infra.js';
+import { runBenchmark, fmt, table, verdict, watchdog } from './infra.js';
 import { startBenchStack } from './stack.js';
 
 const LANES = 100;
@@ -50,11 +50,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await runBenchmark(main);

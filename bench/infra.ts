@@ -28,6 +28,18 @@ export function onCleanUp(step: () => Promise<void>): void {
   cleanups.push(step);
 }
 
+/** Runs a benchmark: an error fails the process (exit code 1); clean-up always runs. */
+export async function runBenchmark(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
 /** Fails the run (after cleaning up) if it takes longer than `ms`. */
 export function watchdog(ms: number): void {
   setTimeout(() => {

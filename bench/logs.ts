@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { LogBuffer } from '../src/activities/log-buffer.js';
 import { insertRun } from '../src/db/runs.repository.js';
 import { createLogger } from '../src/logger.js';
-import { cleanUp, createBenchDatabase, fmt, openDb, table, verdict, watchdog } from './infra.js';
+import { runBenchmark, createBenchDatabase, fmt, openDb, table, verdict, watchdog } from './infra.js';
 
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 200_000);
 const BASELINE_LINES = Number(process.env.BENCH_LOG_BASELINE_LINES ?? 5_000);
@@ -78,8 +78,4 @@ async function main(): Promise<void> {
   if (bufferRows !== LINES || baselineRows !== BASELINE_LINES) process.exitCode = 1;
 }
 
-try {
-  await main();
-} finally {
-  await cleanUp();
-}
+await runBenchmark(main);

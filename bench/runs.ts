@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import * as rawActivities from './raw/activities.js';
-import { cleanUp, fmt, percentile, table, verdict, watchdog } from './infra.js';
+import { runBenchmark, fmt, percentile, table, verdict, watchdog } from './infra.js';
 import { call, listenApi, runUntilCleanUp, startBenchStack } from './stack.js';
 
 const RUNS_AT = { 1: Number(process.env.BENCH_RUNS_SERIAL ?? 200), 20: Number(process.env.BENCH_RUNS_PARALLEL ?? 1_200) } as const;
@@ -109,11 +109,4 @@ async function main(): Promise<void> {
   console.log(met ? '\nall targets met' : '\nsome targets NOT met');
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await runBenchmark(main);
