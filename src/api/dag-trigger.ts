@@ -3,22 +3,14 @@ import { z } from 'zod';
 import type { DagDefinition } from '../dag/types.js';
 import { findActiveDefinition, findDefinition } from '../db/workflows.repository.js';
 import { newRunId } from '../runs/run-id.js';
-import type { TriggerSource } from '../runs/states.js';
 import type { DagRunInput } from '../workflows/dag-run.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
-import { idempotentRunId, startRun, type TriggerResult } from './trigger.js';
+import { idempotentRunId, startRun, type TriggerRequest, type TriggerResult } from './trigger.js';
 import { zodDetails } from './validate.js';
 
-export interface ExecuteRequest {
-  slug: string;
-  inputs: unknown;
-  triggeredBy: TriggerSource;
-  idempotencyKey?: string;
-  tags?: string[];
-  runAt?: Date;
-  expiresAt?: Date;
-}
+/** What a task trigger takes, for the workflow named by `slug` instead of a task. */
+export type ExecuteRequest = Omit<TriggerRequest, 'task' | 'rerunOf'> & { slug: string };
 
 /** Checks `inputs` against the definition's `input` JSON Schema, if it has one: 400 naming the field. */
 export function checkWorkflowInputs(definition: DagDefinition, inputs: unknown): void {

@@ -14,6 +14,7 @@ import { ApiError, notFound } from '../errors.js';
 import { triggerBody } from '../schemas.js';
 import { runView } from '../serialize.js';
 import { executeWorkflow } from '../dag-trigger.js';
+import { signalRun } from '../signal-run.js';
 import { triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
 
@@ -44,7 +45,7 @@ export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
 }
 
 export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
-  const { db, client } = deps;
+  const { db } = deps;
   const router = Router();
   const openWorkflowRun = async (id: string) => {
     const run = await findRun(db, id);
@@ -53,11 +54,7 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
     if (isTerminal(run.status)) throw new ApiError(409, 'run_finished', `run ${id} already ended as ${run.status}`);
     return run;
   };
-  const signal = async (run: Run, name: string, arg?: unknown) => {
-    await client.workflow.getHandle(run.id).signal(name, ...(arg === undefined ? [] : [arg])).catch(() => {
-      throw new ApiError(503, 'temporal_unavailable', `Temporal did not take the ${name} request; retry`);
-    });
-  };
+  const signal = (run: Run, name: string, arg?: unknown) => signalRun(deps, run.id, name, arg);
 
   router.post('/api/workflows/:slug/execute', async (req, res) => {
     const body = parseBody(executeBody, req.body ?? {});

@@ -11,6 +11,7 @@ import { logView, runView } from '../serialize.js';
 import { temporalUiUrl, triggerRun, triggerView } from '../trigger.js';
 import { parseBody } from '../validate.js';
 import { rerunWorkflowRun } from '../dag-rerun.js';
+import { signalRun } from '../signal-run.js';
 import { stepsOf } from './dag-runs.js';
 import { logStream } from './log-stream.js';
 import { workerPresence } from './worker-presence.js';
@@ -42,7 +43,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 export function runRoutes(deps: ApiDeps): Router {
-  const { db, client, registry } = deps;
+  const { db, registry } = deps;
   const router = Router();
   const isWorkerPolling = workerPresence(deps);
   const runOr404 = async (id: string): Promise<Run> => {
@@ -87,10 +88,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const { reason } = parseBody(cancelBody, req.body ?? {});
     const run = await runOr404(req.params.id);
     if (isTerminal(run.status)) throw new ApiError(409, 'run_finished', `run ${run.id} already ended as ${run.status}`);
-    await client.workflow.getHandle(run.id).signal('cancel', { reason: reason ?? 'cancelled over the API' }).catch((error: unknown) => {
-      deps.logger.warn({ err: error, runId: run.id }, 'cancel signal failed');
-      throw new ApiError(503, 'temporal_unavailable', 'Temporal did not take the cancel request; retry');
-    });
+    await signalRun(deps, run.id, 'cancel', { reason: reason ?? 'cancelled over the API' });
     res.status(202).json({ id: run.id, status: run.status, cancelRequested: true });
   });
 
@@ -113,10 +111,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const run = await runOr404(req.params.id);
     if (run.status !== 'pending' || !run.run_at) throw new ApiError(409, 'not_delayed', `run ${run.id} is ${run.status}${run.run_at ? '' : ' and was not delayed'}: only a delayed, pending run can be rescheduled`);
     if (!(await setRunAt(db, run.id, delay))) throw new ApiError(409, 'not_delayed', `run ${run.id} started meanwhile`);
-    await client.workflow.getHandle(run.id).signal('reschedule', { runAt: delay.toISOString() }).catch((error: unknown) => {
-      deps.logger.warn({ err: error, runId: run.id }, 'reschedule signal failed');
-      throw new ApiError(503, 'temporal_unavailable', 'Temporal did not take the reschedule; retry');
-    });
+    await signalRun(deps, run.id, 'reschedule', { runAt: delay.toISOString() });
     res.status(202).json(runView({ ...run, run_at: delay }));
   });
   return router;
