@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { ApiError } from '../services/errors.js';
 
 /** Admits `count` triggers; the returned function releases them. Over the limit: 429, never a silent queue. */
 export type Admit = (count: number) => () => void;

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { anyApiKeyExists, findApiKeyByHash, hashApiKey, touchApiKey } from '../db/api-keys.repository.js';
 import type { Database } from '../db/schema.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../services/errors.js';
 
 export const CREATE_KEY_HINT = 'npm run keys:create -- --name <name>';
 

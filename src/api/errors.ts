@@ -1,19 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
-
-/** The one error type routes throw; the middleware below turns it into `{ error: { code, message, details? } }`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (what: string, id: string) => new ApiError(404, `${what}_not_found`, `${what} ${JSON.stringify(id)} not found`);
+import { ApiError } from '../services/errors.js';
 
 // body-parser errors carry a `type`; map the ones a client causes.
 const BODY_ERRORS: Record<string, [number, string]> = {

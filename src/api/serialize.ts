@@ -1,4 +1,5 @@
 import type { Run, RunLog } from '../db/schema.js';
+import type { ApiDeps } from './deps.js';
 
 /** A run as the API returns it. */
 export function runView(run: Run) {
@@ -37,4 +38,21 @@ export function logView(line: RunLog) {
     ...(line.level === 'error' && line.data ? { data: line.data } : {}),
     createdAt: line.created_at.toISOString(),
   };
+}
+
+/** The 202/200 body of a trigger. */
+export function triggerView(deps: Pick<ApiDeps, 'temporalUiUrl' | 'namespace'>, run: Run) {
+  return {
+    id: run.id,
+    status: run.status,
+    links: {
+      self: `/api/runs/${run.id}`,
+      logs: `/api/runs/${run.id}/logs`,
+      temporalUi: temporalUiUrl(deps, run.id),
+    },
+  };
+}
+
+export function temporalUiUrl(deps: Pick<ApiDeps, 'temporalUiUrl' | 'namespace'>, runId: string): string {
+  return `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(runId)}`;
 }

@@ -2,7 +2,7 @@
 // The timestamp is part of the signed text, so a captured delivery cannot be replayed later.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from './errors.js';
+import { ApiError } from '../services/errors.js';
 
 export const SIGNATURE_HEADER = 'conveyor-signature';
 /** How far a delivery's timestamp may be from our clock, either way. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createAdmission } from '../../src/api/admission.js';
-import { ApiError } from '../../src/api/errors.js';
+import { ApiError } from '../../src/services/errors.js';
 
 describe('trigger admission', () => {
   it('admits up to the limit, answers 429 beyond it, and frees what is released (once)', () => {

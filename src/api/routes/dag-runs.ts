@@ -10,13 +10,12 @@ import { findDefinition } from '../../db/workflows.repository.js';
 import { isTerminal } from '../../runs/states.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound } from '../../services/errors.js';
 import { triggerBody } from '../schemas.js';
-import { runView } from '../serialize.js';
-import { executeWorkflow } from '../dag-trigger.js';
-import { signalRun } from '../signal-run.js';
-import { triggerView } from '../trigger.js';
-import { parseBody } from '../validate.js';
+import { runView, triggerView } from '../serialize.js';
+import { executeWorkflow } from '../../services/execute-workflow.js';
+import { signalRun } from '../../services/signal-run.js';
+import { parseBody } from '../../services/validate.js';
 
 const executeBody = triggerBody;
 const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ScheduleDescription } from '@temporalio/client';
 import { toMs } from '../../tasks/duration.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound } from '../../services/errors.js';
 import {
   actionInput,
   buildAction,
@@ -18,12 +18,12 @@ import {
   isConveyorAction,
   toOverlapPolicy,
   type ScheduleTarget,
-} from '../schedules.js';
-import { checkWorkflowInputs } from '../dag-trigger.js';
+} from '../../services/schedules.js';
+import { checkWorkflowInputs } from '../../services/execute-workflow.js';
 import { findDefinition } from '../../db/workflows.repository.js';
 import type { DagDefinition } from '../../dag/types.js';
-import { checkInputs } from '../trigger.js';
-import { parseBody } from '../validate.js';
+import { checkInputs } from '../../services/trigger.js';
+import { parseBody } from '../../services/validate.js';
 
 // Safe in a URL path, a workflow id prefix and a log line.
 const SCHEDULE_ID = /^[A-Za-z0-9_-]{1,200}$/;

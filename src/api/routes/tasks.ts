@@ -5,11 +5,11 @@ import { isTerminal } from '../../runs/states.js';
 import type { Task } from '../../tasks/define.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, notFound } from '../../services/errors.js';
 import { batchBody, triggerBody, waitQuery } from '../schemas.js';
-import { runView } from '../serialize.js';
-import { checkInputs, triggerRun, triggerView, type TriggerRequest } from '../trigger.js';
-import { parseBody } from '../validate.js';
+import { runView, triggerView } from '../serialize.js';
+import { checkInputs, triggerRun, type TriggerRequest } from '../../services/trigger.js';
+import { parseBody } from '../../services/validate.js';
 
 function inputSchema(task: Task): unknown {
   if (!task.input) return null;

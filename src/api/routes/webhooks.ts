@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { deleteWebhook, findWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.repository.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../../services/errors.js';
 import { SIGNATURE_HEADER, verifySignature, type RawBodyRequest } from '../signature.js';
-import { triggerRun, triggerView } from '../trigger.js';
-import { executeWorkflow } from '../dag-trigger.js';
+import { triggerRun } from '../../services/trigger.js';
+import { triggerView } from '../serialize.js';
+import { executeWorkflow } from '../../services/execute-workflow.js';
 import { findDefinition } from '../../db/workflows.repository.js';
-import { parseBody } from '../validate.js';
+import { parseBody } from '../../services/validate.js';
 
 export const webhookBody = z.strictObject({
   // Exactly one target: a task, or a DAG workflow (its active version at delivery time).

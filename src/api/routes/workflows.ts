@@ -6,8 +6,8 @@ import { parseDefinition, type DagDefinition, type DagError } from '../../dag/de
 import { validateDefinition } from '../../dag/validate.js';
 import { activateVersion, findDefinition, insertDefinitionVersion, listWorkflows, versionsOf, type StoredDefinition } from '../../db/workflows.repository.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, notFound } from '../errors.js';
-import { parseBody } from '../validate.js';
+import { ApiError, notFound } from '../../services/errors.js';
+import { parseBody } from '../../services/validate.js';
 
 const versionQuery = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
 const activateBody = z.strictObject({ version: z.number().int().min(1) });

@@ -4,7 +4,7 @@ import type { DagDefinition } from '../dag/types.js';
 import { findActiveDefinition, findDefinition } from '../db/workflows.repository.js';
 import { newRunId } from '../runs/run-id.js';
 import type { DagRunInput } from '../workflows/dag-run.js';
-import type { ApiDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
 import { idempotentRunId, startRun, type TriggerRequest, type TriggerResult } from './trigger.js';
 import { zodDetails } from './validate.js';
@@ -22,7 +22,7 @@ export function checkWorkflowInputs(definition: DagDefinition, inputs: unknown):
   }
 }
 
-export async function executeWorkflow(deps: ApiDeps, request: ExecuteRequest): Promise<TriggerResult & { version: number }> {
+export async function executeWorkflow(deps: ServiceDeps, request: ExecuteRequest): Promise<TriggerResult & { version: number }> {
   const active = await findActiveDefinition(deps.db, request.slug);
   if (!active) {
     if (!(await findDefinition(deps.db, request.slug))) throw notFound('workflow', request.slug);

@@ -7,7 +7,7 @@ import { listSteps } from '../db/steps.repository.js';
 import { findDefinition } from '../db/workflows.repository.js';
 import { newRunId } from '../runs/run-id.js';
 import type { DagRunInput } from '../workflows/dag-run.js';
-import type { ApiDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
 import { startRun, type TriggerResult } from './trigger.js';
 
@@ -25,7 +25,7 @@ export function ancestorsOf(definition: Pick<DagDefinition, 'edges'>, nodeId: st
   return seen;
 }
 
-export async function rerunWorkflowRun(deps: ApiDeps, original: Run, fromNode: string | undefined): Promise<TriggerResult> {
+export async function rerunWorkflowRun(deps: ServiceDeps, original: Run, fromNode: string | undefined): Promise<TriggerResult> {
   const slug = original.workflow_slug!;
   const version = original.workflow_version!;
   const stored = await findDefinition(deps.db, slug, version);

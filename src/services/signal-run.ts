@@ -1,8 +1,8 @@
-import type { ApiDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { ApiError } from './errors.js';
 
 /** Sends a signal to a run's workflow; Temporal not taking it is a 503 the client may retry. */
-export async function signalRun(deps: Pick<ApiDeps, 'client' | 'logger'>, runId: string, name: string, arg?: unknown): Promise<void> {
+export async function signalRun(deps: Pick<ServiceDeps, 'client' | 'logger'>, runId: string, name: string, arg?: unknown): Promise<void> {
   await deps.client.workflow
     .getHandle(runId)
     .signal(name, ...(arg === undefined ? [] : [arg]))

@@ -9,9 +9,9 @@ import { newRunId } from '../runs/run-id.js';
 import type { TriggerSource } from '../runs/states.js';
 import type { Task } from '../tasks/define.js';
 import { taskOptions } from '../tasks/task-options.js';
-import type { ApiDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { ApiError } from './errors.js';
-import { runsTriggered } from './metrics.js';
+import { runsTriggered } from '../api/metrics.js';
 import { zodDetails } from './validate.js';
 
 export interface TriggerRequest {
@@ -52,7 +52,7 @@ export function checkInputs(task: Task, inputs: unknown, field = 'inputs'): void
  * after an API restart) meet the same run. If Temporal refuses, a row this call created is
  * removed again: nothing is left half-written.
  */
-export async function triggerRun(deps: ApiDeps, request: TriggerRequest): Promise<TriggerResult> {
+export async function triggerRun(deps: ServiceDeps, request: TriggerRequest): Promise<TriggerResult> {
   const { task, inputs, triggeredBy } = request;
   checkInputs(task, inputs);
   const row: NewRun = {
@@ -83,7 +83,7 @@ export async function triggerRun(deps: ApiDeps, request: TriggerRequest): Promis
  * starts its workflow with USE_EXISTING, built from the row so the first request's inputs
  * win. If Temporal refuses, a row this call created is removed again.
  */
-export async function startRun(deps: ApiDeps, row: NewRun, workflowType: 'taskRun' | 'dagRun', inputFor: (run: Run) => unknown): Promise<TriggerResult> {
+export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'taskRun' | 'dagRun', inputFor: (run: Run) => unknown): Promise<TriggerResult> {
   const { db, client, logger } = deps;
   const id = row.id;
   const inserted = await db
@@ -124,21 +124,4 @@ export async function startRun(deps: ApiDeps, row: NewRun, workflowType: 'taskRu
   }
   if (inserted) runsTriggered.inc({ source: run.triggered_by });
   return { run, created: inserted !== undefined };
-}
-
-/** The 202/200 body of a trigger. */
-export function triggerView(deps: Pick<ApiDeps, 'temporalUiUrl' | 'namespace'>, run: Run) {
-  return {
-    id: run.id,
-    status: run.status,
-    links: {
-      self: `/api/runs/${run.id}`,
-      logs: `/api/runs/${run.id}/logs`,
-      temporalUi: temporalUiUrl(deps, run.id),
-    },
-  };
-}
-
-export function temporalUiUrl(deps: Pick<ApiDeps, 'temporalUiUrl' | 'namespace'>, runId: string): string {
-  return `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(runId)}`;
 }

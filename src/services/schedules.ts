@@ -15,7 +15,7 @@ import {
 } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../runs/contract.js';
-import type { ApiDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
 
 export const TASK_RUN_WORKFLOW = 'taskRun';
@@ -52,7 +52,7 @@ export function buildSpec(when: { cron?: string; everyMs?: number }, timezone: s
  * resolves the task's policy and creates the row; a DAG run gets no version, so it runs the
  * version active when it fires.
  */
-export function buildAction(deps: Pick<ApiDeps, 'taskQueue'>, scheduleId: string, target: ScheduleTarget, inputs: unknown): ScheduleOptionsStartWorkflowAction<Workflow> {
+export function buildAction(deps: Pick<ServiceDeps, 'taskQueue'>, scheduleId: string, target: ScheduleTarget, inputs: unknown): ScheduleOptionsStartWorkflowAction<Workflow> {
   const slug = target.task ?? target.workflow;
   const input = target.task !== undefined ? ({ task: target.task, inputs, triggeredBy: 'schedule' } satisfies TaskRunInput) : { workflow: target.workflow, inputs, triggeredBy: 'schedule' };
   return {
@@ -146,7 +146,7 @@ export function scheduleSummaryView(s: ScheduleSummary) {
 const GRPC_INVALID_ARGUMENT = 3;
 
 /** Maps a failed Temporal call to the API's errors; anything not the client's fault is a 503. */
-export function scheduleError(deps: Pick<ApiDeps, 'logger'>, error: unknown, scheduleId: string): ApiError {
+export function scheduleError(deps: Pick<ServiceDeps, 'logger'>, error: unknown, scheduleId: string): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ScheduleNotFoundError) return notFound('schedule', scheduleId);
   if (error instanceof ScheduleAlreadyRunning) return new ApiError(409, 'schedule_exists', `schedule ${JSON.stringify(scheduleId)} already exists`);
