@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.conveyor/**', 'eslint.config.js', 'src/tasks/resolve-hooks.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.conveyor/**', 'eslint.config.js', 'src/tasks/resolve-hooks.mjs', 'src/cli/bin.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

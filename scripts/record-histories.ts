@@ -19,13 +19,16 @@ import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
 import { adminQuery, databaseUrl } from '../tests/support/suite.js';
 import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../src/runs/contract.js';
 import { taskOptions } from '../src/tasks/task-options.js';
+import { buildAction } from '../src/services/schedules.js';
 import { activateVersion, insertDefinitionVersion } from '../src/db/workflows.repository.js';
 import type { Database } from '../src/db/schema.js';
 import { access } from 'node:fs/promises';
 
 const OUT = path.resolve('tests/histories');
 // `viaApi`: started as POST /api/tasks/:slug starts runs (options resolved, search attributes set).
-const SCENARIOS: { name: string; input: TaskRunInput; cancel?: 'signal' | 'cancel'; viaApi?: boolean }[] = [
+// `timing` (ms from the start): `runAt` (delay), `expiresAt` (ttl), `rescheduleTo` (a reschedule signal a second in).
+type Timing = { runAt?: number; expiresAt?: number; rescheduleTo?: number };
+const SCENARIOS: { name: string; input: TaskRunInput; cancel?: 'signal' | 'cancel'; viaApi?: boolean; timing?: Timing }[] = [
   { name: 'complete', input: { task: 'echo', inputs: { message: 'hi', count: 2 } } },
   { name: 'retried-then-complete', input: { task: 'flaky' } },
   { name: 'permanent-failure', input: { task: 'permanent', inputs: { via: 'fail' } } },
@@ -37,11 +40,49 @@ const SCENARIOS: { name: string; input: TaskRunInput; cancel?: 'signal' | 'cance
   { name: 'api-complete', input: { task: 'echo', inputs: { message: 'hi', count: 2 } }, viaApi: true },
   { name: 'api-retried-then-complete', input: { task: 'flaky' }, viaApi: true },
   { name: 'api-cancelled-by-signal', input: { task: 'sleepy', inputs: { ms: 60_000 } }, cancel: 'signal', viaApi: true },
+  { name: 'api-delayed', input: { task: 'noop' }, viaApi: true, timing: { runAt: 1_500 } },
+  { name: 'api-rescheduled', input: { task: 'noop' }, viaApi: true, timing: { runAt: 3_600_000, rescheduleTo: 500 } },
+  // A ttl that passed before any worker took the run (here: before the workflow's first task).
+  { name: 'api-expired', input: { task: 'noop' }, viaApi: true, timing: { expiresAt: -1_000 } },
 ];
+
+const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+const timed = (timing: Timing | undefined): Partial<TaskRunInput> => ({
+  ...(timing?.runAt !== undefined ? { runAt: iso(timing.runAt) } : {}),
+  ...(timing?.expiresAt !== undefined ? { expiresAt: iso(timing.expiresAt) } : {}),
+});
+
+/** A run a Temporal Schedule started, with the action Conveyor's schedules API builds (no options: prepareRun resolves them). */
+async function recordScheduledRun(client: Client, cliPath: string, address: string): Promise<void> {
+  const file = path.join(OUT, 'taskRun-schedule-started.json');
+  if (await access(file).then(() => true, () => false)) return;
+  const scheduleId = 'history-schedule';
+  const schedule = await client.schedule.create({
+    scheduleId, spec: { intervals: [{ every: '1h' }] }, state: { paused: true },
+    action: buildAction({ taskQueue: 'conveyor' }, scheduleId, { task: 'echo' }, { message: 'scheduled', count: 1 }),
+  });
+  await schedule.trigger();
+  let workflowId: string | undefined;
+  while (!workflowId) {
+    await new Promise((r) => setTimeout(r, 200));
+    workflowId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+  }
+  await client.workflow.getHandle(workflowId).result();
+  await schedule.delete();
+  const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
+  await writeFile(file, stdout);
+  console.log(`recorded ${file}`);
+}
 
 // dagRun: each definition is stored (version 1) before its run starts.
 const chain = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, task: 'noop' }));
-const DAG_SCENARIOS: { name: string; definition: object; inputs?: unknown; approve?: string; historyLimit?: number }[] = [
+// `signals`: sent in order, each `afterMs` after the previous step; `cancelAfterMs`: a Temporal cancel request;
+// `input`: more of dagRun's input (a re-run's snapshot).
+type DagSignal = { afterMs: number; name: string; arg?: unknown };
+const waitingChain = Array.from({ length: 8 }, (_, i) => ({ id: `c${i}`, task: 'noop' }));
+const DAG_SCENARIOS: {
+  name: string; definition: object; inputs?: unknown; approve?: string; historyLimit?: number; signals?: DagSignal[]; cancelAfterMs?: number; input?: object;
+}[] = [
   {
     name: 'diamond',
     inputs: { word: 'hi' },
@@ -56,6 +97,36 @@ const DAG_SCENARIOS: { name: string; definition: object; inputs?: unknown; appro
   { name: 'approval', approve: 'gate', definition: { nodes: [{ id: 'gate', type: 'approval' }, { id: 'nap', type: 'sleep', duration: '100ms' }, { id: 'after', task: 'noop' }], edges: [{ from: 'gate', to: 'after' }, { from: 'nap', to: 'after' }] } },
   { name: 'fail-fast', definition: { nodes: [{ id: 'slow', task: 'sleepy', inputs: { ms: 30_000 } }, { id: 'bad', task: 'permanent', inputs: {} }], edges: [] } },
   { name: 'continue-as-new', historyLimit: 20, definition: { nodes: chain, edges: chain.slice(1).map((n, i) => ({ from: `n${i}`, to: n.id })) } },
+  {
+    name: 'pause-resume',
+    signals: [{ afterMs: 0, name: 'pause' }, { afterMs: 1_500, name: 'resume' }],
+    definition: { nodes: [{ id: 'first', type: 'sleep', duration: '500ms' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] },
+  },
+  {
+    name: 'cancelled-by-signal',
+    signals: [{ afterMs: 1_000, name: 'cancel', arg: { reason: 'recorded' } }],
+    definition: { nodes: [{ id: 'nap', type: 'sleep', duration: '1m' }, { id: 'busy', task: 'sleepy', inputs: { ms: 60_000 } }, { id: 'after', task: 'noop' }], edges: [{ from: 'nap', to: 'after' }] },
+  },
+  {
+    name: 'cancelled-by-request',
+    cancelAfterMs: 1_000,
+    definition: { nodes: [{ id: 'nap', type: 'sleep', duration: '1m' }, { id: 'busy', task: 'sleepy', inputs: { ms: 60_000 } }], edges: [] },
+  },
+  {
+    name: 'rerun-from-node',
+    input: { rerunOf: 'history-dag-original', snapshot: { statuses: ['complete', 'pending'], outputs: { a: { message: 'from a', count: 0 } }, failedNodes: [], paused: false } },
+    definition: { nodes: [{ id: 'a', task: 'echo', inputs: { message: 'from a', count: 0 } }, { id: 'b', task: 'echo', inputs: { message: '{{ nodes.a.output.message }}', count: 0 } }], edges: [{ from: 'a', to: 'b' }] },
+  },
+  {
+    // Continues as new while `gate` waits; `early` is approved before it waits. The last execution is recorded.
+    name: 'continue-as-new-waiting',
+    historyLimit: 20,
+    signals: [{ afterMs: 0, name: 'approve', arg: { nodeId: 'early', approved: true } }, { afterMs: 3_000, name: 'approve', arg: { nodeId: 'gate', approved: true } }],
+    definition: {
+      nodes: [{ id: 'gate', type: 'approval', timeout: '1h' }, { id: 'nap', type: 'sleep', duration: '2s' }, ...waitingChain, { id: 'early', type: 'approval' }],
+      edges: [...waitingChain.slice(1).map((n, i) => ({ from: `c${i}`, to: n.id })), { from: 'c7', to: 'early' }],
+    },
+  },
 ];
 
 async function recordDagRuns(client: Client, db: Kysely<Database>, cliPath: string, address: string): Promise<void> {
@@ -67,8 +138,16 @@ async function recordDagRuns(client: Client, db: Kysely<Database>, cliPath: stri
     await activateVersion(db, slug, 1);
     const handle = await client.workflow.start('dagRun', {
       workflowId: `history-dag-${scenario.name}`, taskQueue: 'conveyor',
-      args: [{ workflow: slug, version: 1, inputs: scenario.inputs ?? {}, ...(scenario.historyLimit ? { historyLimit: scenario.historyLimit } : {}) }],
+      args: [{ workflow: slug, version: 1, inputs: scenario.inputs ?? {}, ...(scenario.historyLimit ? { historyLimit: scenario.historyLimit } : {}), ...scenario.input }],
     });
+    for (const signal of scenario.signals ?? []) {
+      await new Promise((r) => setTimeout(r, signal.afterMs));
+      await handle.signal(signal.name, ...(signal.arg === undefined ? [] : [signal.arg]));
+    }
+    if (scenario.cancelAfterMs !== undefined) {
+      await new Promise((r) => setTimeout(r, scenario.cancelAfterMs));
+      await handle.cancel();
+    }
     if (scenario.approve) {
       await new Promise((r) => setTimeout(r, 1_000));
       await handle.signal('approve', { nodeId: scenario.approve, approved: true, comment: 'recorded' });
@@ -104,7 +183,7 @@ async function main(): Promise<void> {
         const handle = await client.workflow.start('taskRun', {
           workflowId: `history-${scenario.name}`,
           taskQueue: 'conveyor',
-          args: [scenario.viaApi && task ? { ...scenario.input, triggeredBy: 'api', options: taskOptions(task) } : scenario.input],
+          args: [{ ...(scenario.viaApi && task ? { ...scenario.input, triggeredBy: 'api', options: taskOptions(task) } : scenario.input), ...timed(scenario.timing) }],
           ...(scenario.viaApi
             ? { typedSearchAttributes: [{ key: ConveyorTask, value: scenario.input.task }, { key: ConveyorTriggeredBy, value: 'api' as const }] }
             : {}),
@@ -114,12 +193,17 @@ async function main(): Promise<void> {
           if (scenario.cancel === 'signal') await handle.signal('cancel', { reason: 'recorded' });
           else await handle.cancel();
         }
+        if (scenario.timing?.rescheduleTo !== undefined) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          await handle.signal('reschedule', { runAt: iso(scenario.timing.rescheduleTo) });
+        }
         await handle.result().catch(() => undefined);
         // Exported as operators export histories: `temporal workflow show --output json`.
         const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', server.address], { maxBuffer: 64 * 1024 * 1024 });
         await writeFile(file, stdout);
         console.log(`recorded ${file}`);
       }
+      await recordScheduledRun(client, cliPath, server.address);
       await recordDagRuns(client, db, cliPath, server.address);
     });
   } finally {

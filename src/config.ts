@@ -1,16 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { toMs } from './tasks/duration.js';
+import { durationMsSchema } from './tasks/duration-schema.js';
 import { DEFAULT_TASK_QUEUE } from './runs/contract.js';
 
-const duration = (fallback: string) => z.string().default(fallback).transform((v, ctx) => {
-  try {
-    return toMs(v);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const duration = (fallback: string) => durationMsSchema().prefault(fallback);
 const optional = z.string().trim().min(1).optional().catch(undefined);
 
 /** Every environment variable Conveyor reads, with its default (README lists them). */
@@ -24,6 +17,8 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optional,
   TEMPORAL_UI_URL: optional,
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  CONVEYOR_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   CONVEYOR_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
   CONVEYOR_DATA_DIR: z.string().default('.conveyor'),
   CONVEYOR_TASKS_DIR: z.string().default('tasks'),
@@ -46,6 +41,8 @@ export interface Config {
   publicUrl?: string;
   databaseUrl?: string;
   temporal: { address?: string; namespace: string; cliPath?: string; uiUrl: string; uiPort: number; taskQueue: string };
+  /** Ports of the servers `conveyor dev` (npm start) runs itself: the Temporal dev server and embedded Postgres. */
+  devPorts: { temporal: number; postgres: number };
   dataDir: string;
   tasksDir: string;
   reconcileIntervalMs: number;
@@ -84,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.CONVEYOR_TASK_QUEUE,
     },
+    devPorts: { temporal: e.TEMPORAL_PORT, postgres: e.CONVEYOR_POSTGRES_PORT },
     dataDir: path.resolve(e.CONVEYOR_DATA_DIR),
     tasksDir: path.resolve(e.CONVEYOR_TASKS_DIR),
     reconcileIntervalMs: e.CONVEYOR_RECONCILE_INTERVAL,

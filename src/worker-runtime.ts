@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type Logger as SdkLogger, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from './activities/index.js';
 import type { Database } from './db/schema.js';
@@ -28,12 +28,12 @@ let runtimeInstalled = false;
  * Sends the SDK's own logs at warn level only (its per-task info lines would drown ours) and,
  * given an address, serves the SDK's Prometheus metrics there. Call before any connection.
  */
-export function installRuntime(level: 'WARN' | 'ERROR' = 'WARN', metricsAddress?: string): void {
+export function installRuntime(level: 'WARN' | 'ERROR' = 'WARN', metricsAddress?: string, logger: SdkLogger = new DefaultLogger(level)): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const metrics = metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {};
   try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } }, ...metrics } });
+    Runtime.install({ logger, telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' } }, ...metrics } });
   } catch (error) {
     // Already installed by the host process (tests) keeps its settings; anything else is worth a line.
     if (!/already (been )?(installed|instantiated)/i.test(String(error))) console.warn(`Temporal runtime not customised: ${String(error)}`);

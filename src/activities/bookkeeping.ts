@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ensureRun, finishRun } from '../db/runs.repository.js';
 import { insertLogs } from '../db/logs.repository.js';
-import { withDbRetry } from '../db/retry.js';
+import { bookkeepingWrite } from './bookkeeping-write.js';
+import { storableText } from '../db/storable.js';
 import type { RunError } from '../db/schema.js';
 import type { PrepareRunResult, TaskRunInput } from '../runs/contract.js';
 import type { TerminalStatus, TriggerSource } from '../runs/states.js';
@@ -34,7 +35,7 @@ export function createBookkeeping({ db, registry }: ActivityDeps) {
     /** Creates the run's row if it has none (CLI, schedule) and resolves the task's options. */
     async prepareRun(input: PrepareRunInput): Promise<PrepareRunResult> {
       const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy as TriggerSource };
-      await withDbRetry(() => ensureRun(db, { ...run, temporalRunId: input.temporalRunId, scheduleId: input.scheduleId }), { signal: Context.current().cancellationSignal });
+      await bookkeepingWrite(() => ensureRun(db, { ...run, temporalRunId: input.temporalRunId, scheduleId: input.scheduleId }), { signal: Context.current().cancellationSignal });
       const task = registry.get(input.task);
       let error: RunError | undefined;
       if (!task) error = { type: 'UnknownTask', message: `unknown task "${input.task}": no task with this slug is registered` };
@@ -44,7 +45,7 @@ export function createBookkeeping({ db, registry }: ActivityDeps) {
       }
       if (error || !task) {
         const failure = error ?? { type: 'UnknownTask', message: 'unknown task' };
-        await withDbRetry(() => finishRun(db, input.runId, { status: 'failed', error: failure }));
+        await bookkeepingWrite(() => finishRun(db, input.runId, { status: 'failed', error: failure }));
         return { ok: false, error: failure };
       }
       return { ok: true, options: taskOptions(task) };
@@ -53,10 +54,10 @@ export function createBookkeeping({ db, registry }: ActivityDeps) {
     /** Records a failed, timed-out or cancelled ending; a no-op when the run already ended. */
     async recordOutcome(input: RecordOutcomeInput): Promise<void> {
       if (input.log) {
-        const line = { run_id: input.runId, attempt: 0, line: input.log.line, level: 'system' as const, message: input.log.message, data: null, created_at: new Date() };
-        await withDbRetry(() => insertLogs(db, [line]));
+        const line = { run_id: input.runId, attempt: 0, line: input.log.line, level: 'system' as const, message: storableText(input.log.message), data: null, created_at: new Date() };
+        await bookkeepingWrite(() => insertLogs(db, [line]));
       }
-      await withDbRetry(() => finishRun(db, input.runId, { status: input.status, error: input.error }));
+      await bookkeepingWrite(() => finishRun(db, input.runId, { status: input.status, error: input.error }));
     },
   };
 }

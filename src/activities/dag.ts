@@ -4,16 +4,17 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DagDefinition } from '../dag/types.js';
 import { withDbRetry } from '../db/retry.js';
-import { finishRun, markAttemptStarted } from '../db/runs.repository.js';
+import { createRun, finishRun, markAttemptStarted, toJson } from '../db/runs.repository.js';
 import type { RunError } from '../db/schema.js';
 import { upsertSteps, type StepChange } from '../db/steps.repository.js';
 import { findActiveDefinition, findDefinition } from '../db/workflows.repository.js';
-import type { TaskOptions } from '../runs/contract.js';
+import type { TaskOptions, RunRowExtras } from '../runs/contract.js';
 import type { TerminalStatus, TriggerSource } from '../runs/states.js';
 import { taskOptions } from '../tasks/task-options.js';
 import type { ActivityDeps } from './deps.js';
+import { bookkeepingWrite } from './bookkeeping-write.js';
 import { LogBuffer } from './log-buffer.js';
-import { concludeFailedAttempt, runTaskAttempt, toActivityError } from './task-attempt.js';
+import { concludeFailedAttempt, runTaskAttempt, startHeartbeats, toActivityError } from './task-attempt.js';
 
 export interface LoadedDag {
   definition: DagDefinition;
@@ -29,6 +30,10 @@ export interface StartDagRunInput {
   triggeredBy: TriggerSource;
   temporalRunId: string;
   scheduleId?: string;
+  /** For re-creating a row the API removed after a start it could not confirm. */
+  runAt?: string;
+  expiresAt?: string;
+  row?: RunRowExtras;
 }
 
 export interface ExecuteDagNodeInput {
@@ -66,25 +71,23 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
 
     /** Creates the row for a run started outside the API, then marks it running. */
     async startDagRun(input: StartDagRunInput): Promise<void> {
-      await withDbRetry(() =>
-        db
-          .insertInto('runs')
-          .values({
-            id: input.runId, kind: 'workflow', task: input.workflow, status: 'pending', triggered_by: input.triggeredBy,
-            inputs: JSON.stringify(input.inputs ?? null), workflow_slug: input.workflow, workflow_version: input.version, schedule_id: input.scheduleId ?? null,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute(),
+      await bookkeepingWrite(() =>
+        createRun(db, {
+          id: input.runId, kind: 'workflow', task: input.workflow, status: 'pending', triggered_by: input.triggeredBy,
+          inputs: toJson(input.inputs ?? null), workflow_slug: input.workflow, workflow_version: input.version, schedule_id: input.scheduleId ?? null,
+          tags: input.row?.tags ?? [], idempotency_key: input.row?.idempotencyKey ?? null, rerun_of: input.row?.rerunOf ?? null,
+          run_at: input.runAt ? new Date(input.runAt) : null, expires_at: input.expiresAt ? new Date(input.expiresAt) : null,
+        }),
       );
-      await withDbRetry(() => markAttemptStarted(db, input.runId, 1, input.temporalRunId));
+      await bookkeepingWrite(() => markAttemptStarted(db, input.runId, 1, input.temporalRunId));
     },
 
     async recordSteps({ runId, steps }: { runId: string; steps: StepChange[] }): Promise<void> {
-      await withDbRetry(() => upsertSteps(db, runId, steps));
+      await bookkeepingWrite(() => upsertSteps(db, runId, steps));
     },
 
     async finishDagRun({ runId, status, error, result }: { runId: string; status: TerminalStatus; error?: RunError; result?: unknown }): Promise<void> {
-      await withDbRetry(() => finishRun(db, runId, { status, error, result }));
+      await bookkeepingWrite(() => finishRun(db, runId, { status, error, result }));
     },
 
     /** One attempt of a task node: its step record, its logs (carrying the node id), its output. */
@@ -94,11 +97,13 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
       const task = registry.get(input.task);
       if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
       const step = (change: Omit<StepChange, 'nodeId' | 'attempt'>) => withDbRetry(() => upsertSteps(db, input.runId, [{ nodeId: input.nodeId, attempt, ...change }]));
-      await step({ status: 'running', inputs: input.inputs });
+      // From the first write to the last: a slow write must not look like a lost worker.
+      const heartbeats = startHeartbeats(ctx, heartbeatIntervalMs);
       const logs = new LogBuffer({ db, runId: input.runId, nodeId: input.nodeId, attempt, logger });
       const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy, nodeId: input.nodeId };
       try {
-        const output = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeatIntervalMs });
+        await step({ status: 'running', inputs: input.inputs });
+        const output = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeats });
         await logs.flush();
         await step({ status: 'complete', output });
         return output;
@@ -109,6 +114,8 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
           await step({ status: failed.final ? 'failed' : 'retrying', error: failed.error }).catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not record a failed node'));
         }
         throw toActivityError(error);
+      } finally {
+        heartbeats.stop();
       }
     },
   };

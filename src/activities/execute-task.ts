@@ -3,8 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ensureRun, finishRun, findRun, markAttemptStarted, markRetrying } from '../db/runs.repository.js';
 import { withDbRetry } from '../db/retry.js';
 import type { ExecuteTaskInput } from '../runs/contract.js';
+import { expiredError, isExpired } from '../runs/expiry.js';
 import { LogBuffer } from './log-buffer.js';
-import { concludeFailedAttempt, runTaskAttempt, toActivityError } from './task-attempt.js';
+import { concludeFailedAttempt, runTaskAttempt, startHeartbeats, toActivityError } from './task-attempt.js';
 import type { ActivityDeps } from './deps.js';
 
 /**
@@ -19,46 +20,53 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }:
     const task = registry.get(input.task);
     if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
 
-    if (input.expiresAt && attempt === 1 && Date.now() > Date.parse(input.expiresAt)) {
-      // Scheduled in time, but no worker slot took it before its ttl passed.
-      const expired = { type: 'Expired', message: `not started before its ttl ended (${input.expiresAt})` };
-      await withDbRetry(() => finishRun(db, input.runId, { status: 'expired', error: expired }));
-      throw ApplicationFailure.nonRetryable(expired.message, expired.type);
-    }
-    const temporalRunId = ctx.info.workflowExecution?.runId;
-    const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));
-    let started = await markStarted();
-    let existing = started ?? (await withDbRetry(() => findRun(db, input.runId)));
-    if (!existing) {
-      // Started with `options` but not through Conveyor's API, so without a row: create it now.
-      const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy, temporalRunId };
-      await withDbRetry(() => ensureRun(db, run));
-      started = existing = await markStarted();
-    }
-    if (!started) {
-      // The outcome was recorded but its report to Temporal was lost (worker crash): answer from the record.
-      if (existing?.status === 'complete') return existing.result;
-      throw ApplicationFailure.nonRetryable(`run ${input.runId} is already ${existing?.status ?? 'gone'}`, 'RunAlreadyFinished');
-    }
-
-    const logs = new LogBuffer({ db, runId: input.runId, attempt, logger });
-    const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy };
+    // From the first write to the last: a slow write must not look like a lost worker.
+    const heartbeats = startHeartbeats(ctx, heartbeatIntervalMs);
     try {
-      const result = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeatIntervalMs });
-      await logs.flush();
-      await withDbRetry(() => finishRun(db, input.runId, { status: 'complete', result, attempt }));
-      return result;
-    } catch (error) {
-      const failed = await concludeFailedAttempt(ctx, logs, error, attempt, input.maxAttempts);
-      // Cancellation, and the last attempt's timeout, are recorded by the workflow, which knows the cause.
-      if (!(failed.cancelled && (!failed.timedOut || failed.final))) {
-        await withDbRetry(() =>
-          failed.final && !failed.timedOut
-            ? finishRun(db, input.runId, { status: 'failed', error: failed.error, attempt })
-            : markRetrying(db, input.runId, attempt, failed.error),
-        ).catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not record a failed attempt'));
+      if (input.expiresAt && attempt === 1 && isExpired(input.expiresAt)) {
+        // Scheduled in time, but no worker slot took it before its ttl passed.
+        const expired = expiredError(input.expiresAt);
+        await withDbRetry(() => finishRun(db, input.runId, { status: 'expired', error: expired }));
+        throw ApplicationFailure.nonRetryable(expired.message, expired.type);
       }
-      throw toActivityError(error);
+      const temporalRunId = ctx.info.workflowExecution?.runId;
+      const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));
+      let started = await markStarted();
+      let existing = started ?? (await withDbRetry(() => findRun(db, input.runId)));
+      if (!existing) {
+        // Started with `options` but without a row (not through Conveyor's API, or the API removed
+        // it after a start it could not confirm): create it now, whole.
+        const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy, temporalRunId, runAt: input.runAt, expiresAt: input.expiresAt, ...input.row };
+        await withDbRetry(() => ensureRun(db, run));
+        started = existing = await markStarted();
+      }
+      if (!started) {
+        // The outcome was recorded but its report to Temporal was lost (worker crash): answer from the record.
+        if (existing?.status === 'complete') return existing.result;
+        throw ApplicationFailure.nonRetryable(`run ${input.runId} is already ${existing?.status ?? 'gone'}`, 'RunAlreadyFinished');
+      }
+
+      const logs = new LogBuffer({ db, runId: input.runId, attempt, logger });
+      const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy };
+      try {
+        const result = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeats });
+        await logs.flush();
+        await withDbRetry(() => finishRun(db, input.runId, { status: 'complete', result, attempt }));
+        return result;
+      } catch (error) {
+        const failed = await concludeFailedAttempt(ctx, logs, error, attempt, input.maxAttempts);
+        // Cancellation, and the last attempt's timeout, are recorded by the workflow, which knows the cause.
+        if (!(failed.cancelled && (!failed.timedOut || failed.final))) {
+          await withDbRetry(() =>
+            failed.final && !failed.timedOut
+              ? finishRun(db, input.runId, { status: 'failed', error: failed.error, attempt })
+              : markRetrying(db, input.runId, attempt, failed.error),
+          ).catch((err: unknown) => logger.error({ err, runId: input.runId }, 'could not record a failed attempt'));
+        }
+        throw toActivityError(error);
+      }
+    } finally {
+      heartbeats.stop();
     }
   };
 }

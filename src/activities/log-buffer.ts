@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { insertLogs } from '../db/logs.repository.js';
 import { toJson } from '../db/runs.repository.js';
 import { withDbRetry } from '../db/retry.js';
+import { storableText } from '../db/storable.js';
 import type { Database, NewRunLog } from '../db/schema.js';
 import type { LogLevel } from '../tasks/ml.types.js';
 import type { Logger } from '../logger.js';
@@ -45,7 +46,8 @@ export class LogBuffer {
       attempt: this.options.attempt,
       line: this.nextLine++,
       level,
-      message,
+      // A line Postgres cannot store would fail the whole batch: store it with U+FFFD instead.
+      message: message === null ? null : storableText(message),
       data: data === undefined ? null : toJson(data),
       created_at: new Date(),
     });

@@ -5,6 +5,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Task } from '../tasks/define.js';
 import type { RunInfo } from '../tasks/ml.types.js';
 import { createMl } from './create-ml.js';
+import { encodableError } from './encodable-error.js';
 import type { LogBuffer } from './log-buffer.js';
 import { isPermanent, toRunError } from './run-error.js';
 import { formatIssues } from './validate-inputs.js';
@@ -17,37 +18,52 @@ function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/**
+ * An attempt's automatic heartbeats, carrying its last checkpoint. They run until the attempt
+ * has flushed its logs and recorded its outcome, not only while the task runs: otherwise a
+ * slow final write (a short Postgres outage) looks like a dead worker and Temporal starts the
+ * next attempt while this one is still writing.
+ */
+export interface Heartbeats {
+  checkpoint(state: unknown): void;
+  stop(): void;
+}
+
+export function startHeartbeats(ctx: Context, intervalMs: number): Heartbeats {
+  let checkpoint: unknown = ctx.info.heartbeatDetails;
+  const beat = () => ctx.heartbeat(checkpoint);
+  const timer = setInterval(beat, intervalMs);
+  return {
+    checkpoint(state) {
+      checkpoint = state;
+      beat();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 export interface AttemptInput {
   ctx: Context;
   task: Task;
   logs: LogBuffer;
   run: RunInfo;
   inputs: unknown;
-  heartbeatIntervalMs: number;
+  /** Started by the caller, which stops them once the attempt's outcome is recorded. */
+  heartbeats: Heartbeats;
 }
 
-/** Calls the task; heartbeats on its own while it runs (so cancellation and a dead worker are noticed). */
-export async function runTaskAttempt({ ctx, task, logs, run, inputs, heartbeatIntervalMs }: AttemptInput): Promise<unknown> {
-  let checkpoint: unknown = ctx.info.heartbeatDetails;
-  const heartbeat = () => ctx.heartbeat(checkpoint);
-  const heartbeater = setInterval(heartbeat, heartbeatIntervalMs);
-  try {
-    const ml = createMl({
-      logs,
-      signal: ctx.cancellationSignal,
-      resumeFrom: ctx.info.heartbeatDetails,
-      run,
-      onCheckpoint: (state) => {
-        checkpoint = state;
-        heartbeat();
-      },
-    });
-    const parsed = task.input ? task.input.safeParse(inputs) : { success: true as const, data: inputs };
-    if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid inputs: ${formatIssues(parsed.error.issues)}`, 'InvalidInputs');
-    return (await Promise.race([Promise.resolve(task.fn(ml, parsed.data)), whenAborted(ctx.cancellationSignal)])) ?? null;
-  } finally {
-    clearInterval(heartbeater);
-  }
+/** Calls the task with `ml`; the caller's heartbeats carry its checkpoints (so cancellation and a dead worker are noticed). */
+export async function runTaskAttempt({ ctx, task, logs, run, inputs, heartbeats }: AttemptInput): Promise<unknown> {
+  const ml = createMl({
+    logs,
+    signal: ctx.cancellationSignal,
+    resumeFrom: ctx.info.heartbeatDetails,
+    run,
+    onCheckpoint: (state) => heartbeats.checkpoint(state),
+  });
+  const parsed = task.input ? task.input.safeParse(inputs) : { success: true as const, data: inputs };
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid inputs: ${formatIssues(parsed.error.issues)}`, 'InvalidInputs');
+  return (await Promise.race([Promise.resolve(task.fn(ml, parsed.data)), whenAborted(ctx.cancellationSignal)])) ?? null;
 }
 
 export interface FailedAttempt {
@@ -78,8 +94,9 @@ function describeCancel(details: Context['cancellationDetails']): string {
   return 'cancelled';
 }
 
-/** What Temporal sees: permanent failures as non-retryable, cancellation as is. */
+/** What Temporal sees: permanent failures as non-retryable, cancellation as is, text it can encode. */
 export function toActivityError(error: unknown): unknown {
+  encodableError(error);
   if (error instanceof CancelledFailure || error instanceof ApplicationFailure) return error;
   if (isPermanent(error)) {
     const e = error as Error;

@@ -8,13 +8,16 @@ import { errorMiddleware, unknownRoute } from './errors.js';
 import { metricsMiddleware, metricsRoute } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
 import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { workerRoutes } from './routes/workers.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { dagRunRoutes } from './routes/dag-runs.js';
 import { keepRawBody } from './signature.js';
+import { refuseUnstorableText } from './storable-request.js';
 
 /** The Express app, wired to its dependencies; no listening here (see server.ts). */
 export function createApp(deps: ApiDeps): Express {
@@ -38,15 +41,19 @@ export function createApp(deps: ApiDeps): Express {
   app.use(apiKeyAuth(deps));
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument(deps)));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb', strict: false, verify: keepRawBody }));
+  // Text Postgres cannot store is a 400 naming the field, before any route can store it.
+  app.use(refuseUnstorableText);
   app.use(healthRoutes(deps));
   // One limit on triggers in flight for every route that starts runs.
   const admit = createAdmission(deps.maxPendingTriggers);
   app.use(taskRoutes(deps, admit));
   app.use(runRoutes(deps));
+  app.use(workerRoutes(deps));
   app.use(webhookRoutes(deps, admit));
   app.use(scheduleRoutes(deps));
   app.use(workflowRoutes(deps));
   app.use(dagRunRoutes(deps, admit));
+  app.use(keyRoutes(deps));
   app.use(unknownRoute);
   app.use(errorMiddleware(deps.logger));
   return app;

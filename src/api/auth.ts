@@ -5,6 +5,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { anyApiKeyExists, findApiKeyByHash, hashApiKey, touchApiKey } from '../db/api-keys.repository.js';
 import type { Database } from '../db/schema.js';
+import { isConnectionError } from '../db/retry.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from '../services/errors.js';
 
@@ -30,50 +31,43 @@ function bearer(header: string | undefined): string | undefined {
 const unauthorized = () => new ApiError(401, 'unauthorized', `a valid API key is required: Authorization: Bearer <key> (create one with ${CREATE_KEY_HINT})`);
 const dbDown = () => new ApiError(503, 'database_unavailable', 'the database is unavailable; the API key could not be checked');
 
-export interface AuthOptions {
-  /** How long "does any key exist?" is remembered; it only decides whether auth is enforced. */
-  cacheMs?: number;
+/** Only an unreachable database is an outage (503); any other error stays what it is (500, logged). */
+function asOutage(logger: Pick<ApiDeps['logger'], 'warn'>, what: string) {
+  return (error: unknown): never => {
+    if (!isConnectionError(error)) throw error;
+    logger.warn({ err: error }, `${what} failed: database unavailable`);
+    throw dbDown();
+  };
 }
 
-export function apiKeyAuth(deps: Pick<ApiDeps, 'db' | 'logger' | 'production'>, { cacheMs = 5_000 }: AuthOptions = {}): RequestHandler {
+/**
+ * Enforced once any key exists, in every API process at once: "keys exist" is remembered
+ * (keys are never deleted), "no keys yet" never is, so the first key created anywhere
+ * (`npm run keys:create`, another API process) takes effect on the very next request.
+ */
+export function apiKeyAuth(deps: Pick<ApiDeps, 'db' | 'logger' | 'production'>): RequestHandler {
   const { db, logger } = deps;
-  let known: { exists: boolean; at: number } | undefined;
-  let checking: Promise<boolean> | undefined;
+  let keysKnownToExist = false;
 
-  // Concurrent requests share one query; a failure is not cached (and fails closed: 503).
-  const keysExist = async (fresh = false): Promise<boolean> => {
-    if (!fresh && known && Date.now() - known.at < cacheMs) return known.exists;
-    checking ??= anyApiKeyExists(db)
-      .then((exists) => {
-        known = { exists, at: Date.now() };
-        return exists;
-      })
-      .finally(() => {
-        checking = undefined;
-      });
-    return checking.catch((error: unknown) => {
-      logger.warn({ err: error }, 'API key check failed: database unavailable');
-      throw dbDown();
-    });
+  const keysExist = async (): Promise<boolean> => {
+    if (keysKnownToExist) return true;
+    if (await anyApiKeyExists(db).catch(asOutage(logger, 'API key check'))) keysKnownToExist = true;
+    return keysKnownToExist;
   };
-  const enforced = async (fresh = false) => deps.production === true || (await keysExist(fresh));
+  const enforced = async () => deps.production === true || (await keysExist());
 
   return async (req, res, next) => {
     if (isExempt(req)) return next();
     const key = bearer(req.get('authorization'));
     if (key !== undefined) {
       // Looked up on every request, so a key created a moment ago works at once.
-      const found = await findApiKeyByHash(db, hashApiKey(key)).catch((error: unknown) => {
-        logger.warn({ err: error }, 'API key lookup failed: database unavailable');
-        throw dbDown();
-      });
+      const found = await findApiKeyByHash(db, hashApiKey(key)).catch(asOutage(logger, 'API key lookup'));
       if (found) {
-        known = { exists: true, at: Date.now() };
+        keysKnownToExist = true;
         touchApiKey(db, found.id).catch((error: unknown) => logger.warn({ err: error, apiKeyId: found.id }, 'could not record API key use'));
         return next();
       }
-      // An unknown key: check afresh rather than trust a cached "no keys yet".
-      if (!(await enforced(true))) return next();
+      if (!(await enforced())) return next();
     } else if (!(await enforced())) {
       return next();
     }

@@ -4,6 +4,7 @@ import type { ApiDeps } from './deps.js';
 import { cancelBody, listQuery, logsQuery, rescheduleBody } from './routes/runs.js';
 import { scheduleBackfillBody, scheduleCreateBody, schedulePatchBody } from './routes/schedules.js';
 import { webhookBody } from './routes/webhooks.js';
+import { keyCreateBody } from './routes/keys.js';
 import { batchBody, triggerBody, waitQuery } from './schemas.js';
 
 type Schema = z.ZodType;
@@ -60,6 +61,7 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
       '/api/runs/{id}/cancel': { post: { summary: 'Cancel a run', parameters: [pathParam('id')], requestBody: body(cancelBody), responses: { '202': ok('cancel requested'), ...clientErrors, '409': errorResponse('run already ended') } } },
       '/api/runs/{id}/rerun': { post: { summary: 'A new run with the same inputs', parameters: [pathParam('id')], responses: { '202': ok('run started'), ...clientErrors } } },
       '/api/runs/{id}/reschedule': { post: { summary: 'Move a delayed, pending run', parameters: [pathParam('id')], requestBody: body(rescheduleBody), responses: { '202': ok('moved'), ...clientErrors, '409': errorResponse('not a delayed, pending run') } } },
+      '/api/workers': { get: { summary: 'Live workers (seen within ~6 s): id, host, pid, taskQueue, tasks, workflowTypes, startedAt, lastSeenAt, inFlight', responses: { '200': ok('{workers: [...]}'), '401': clientErrors['401'] } } },
       '/api/schedules': {
         post: { summary: 'Create a Temporal Schedule that starts runs of a task', requestBody: body(scheduleCreateBody), responses: { '201': ok('the schedule'), ...clientErrors, '409': errorResponse('id taken') } },
         get: { summary: 'Schedules whose action is taskRun', responses: { '200': ok('schedules'), ...clientErrors } },
@@ -84,6 +86,11 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
       },
       '/api/workflows/{slug}/execute': { post: { summary: 'Run the active version', parameters: [pathParam('slug')], requestBody: body(triggerBody), responses: { '200': ok('existing run (idempotency key)'), '202': ok('run started'), ...clientErrors, '409': errorResponse('no active version'), '429': errorResponse('too many triggers in flight') } } },
       '/api/workflows/{slug}/activate': { post: { summary: 'Make a version the one that executes (validated again)', parameters: [pathParam('slug')], requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { version: { type: 'integer' } }, required: ['version'] } } } }, responses: { '200': ok('active'), ...clientErrors } } },
+      '/api/keys': {
+        get: { summary: 'API keys (prefix, name, last use, revocation), never the keys', responses: { '200': ok('keys'), ...clientErrors } },
+        post: { summary: 'Create an API key; the answer is the only one carrying it', requestBody: body(keyCreateBody), responses: { '201': ok('the key'), ...clientErrors } },
+      },
+      '/api/keys/{id}/revoke': { post: { summary: 'Revoke a key: it stops working on the next request', parameters: [pathParam('id')], responses: { '200': ok('the revoked key'), ...clientErrors } } },
       '/api/webhooks': {
         post: { summary: 'Create a signed webhook for a task (the secret is shown once)', requestBody: body(webhookBody), responses: { '201': ok('{id, url, secret}'), ...clientErrors } },
         get: { summary: 'Webhooks (without secrets)', responses: { '200': ok('webhooks'), ...clientErrors } },

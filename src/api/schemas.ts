@@ -1,18 +1,12 @@
 // Request schemas shared by routes and the OpenAPI document.
 import { z } from 'zod';
 import { toMs } from '../tasks/duration.js';
+import { durationMsSchema } from '../tasks/duration-schema.js';
 
 const MAX_DELAY_MS = 366 * 86_400_000;
 
 /** A duration like '30s' or milliseconds, as ms. */
-export const durationMs = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  try {
-    return toMs(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+export const durationMs = durationMsSchema();
 
 /** `delay`: a duration from now ('30s') or an ISO time; resolves to the Date the run may start. */
 export const delayUntil = z
@@ -39,7 +33,7 @@ export const triggerBody = z.strictObject({
   inputs: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
   delay: delayUntil.optional(),
-  ttl: durationMs.refine((ms) => ms > 0, 'ttl must be positive').optional(),
+  ttl: durationMs.refine((ms) => ms > 0, 'ttl must be positive').refine((ms) => ms <= MAX_DELAY_MS, 'ttl may be at most a year').optional(),
   tags: z.array(tag).max(20).optional(),
 });
 

@@ -30,7 +30,7 @@ export function runView(run: Run) {
 
 export function logView(line: RunLog) {
   return {
-    seq: Number(line.seq),
+    seq: Number(line.position),
     ...(line.node_id ? { nodeId: line.node_id } : {}),
     attempt: line.attempt,
     level: line.level,

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { requireApiKeyInProduction } from './auth.js';
 import { loadTasks } from '../tasks/registry.js';
 import { createApp } from './app.js';
+import { startExpirySweeper } from '../runs/expiry-sweeper.js';
 
 /** Node's default (511) resets connections when a thousand clients connect at once. */
 export const LISTEN_BACKLOG = 4096;
@@ -15,15 +16,24 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** Starts the HTTP API: loads the tasks (for their schemas), migrates, connects to Temporal, listens. */
-export async function startApi(config: Config, address: string, databaseUrl: string, logger: Logger): Promise<RunningApi> {
+/** What tests (and embedders) may set beyond the environment's Config. */
+export interface ApiStartOptions {
+  /** How often pending runs past their ttl are expired (default 1 s). */
+  expirySweepIntervalMs?: number;
+}
+
+/** Starts the HTTP API: loads the tasks (for their schemas), migrates, connects to Temporal, listens, and sweeps expired runs. */
+export async function startApi(config: Config, address: string, databaseUrl: string, logger: Logger, options: ApiStartOptions = {}): Promise<RunningApi> {
   const registry = await loadTasks(config.tasksDir);
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
   await requireApiKeyInProduction(db, config.production).catch(async (error: unknown) => {
     await db.destroy();
     throw error;
   });
-  const client = await connectClient(config, address);
+  const client = await connectClient(config, address).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
   const app = createApp({
     db,
     client,
@@ -41,7 +51,13 @@ export async function startApi(config: Config, address: string, databaseUrl: str
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, LISTEN_BACKLOG, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await client.connection.close();
+    await db.destroy();
+    throw error;
   });
+  // TTL without workers: expiry must not wait for a worker to pick the run up.
+  const sweeper = startExpirySweeper({ db, client, logger, intervalMs: options.expirySweepIntervalMs });
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   return {
@@ -49,6 +65,7 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await sweeper.stop();
       await client.connection.close();
       await db.destroy();
     },

@@ -2,13 +2,14 @@
 // shape only; graph rules (cycles, references, joins, known tasks) are validate.ts.
 // This module uses zod, so workflow (sandbox) code must only `import type` from it.
 import { z } from 'zod';
-import { isDuration, type Duration } from '../tasks/duration.js';
+import { durationSchema } from '../tasks/duration-schema.js';
 import { nodeProblems } from './node-rules.js';
+import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
 import { MAX_EDGES, MAX_NODES, type DagDefinition, type DagError, type DagNode } from './types.js';
 
 export type * from './types.js';
 
-const duration = z.custom<Duration>(isDuration, { message: "expected milliseconds or a duration like '30s'" });
+const duration = durationSchema;
 const nodeId = z.string().min(1).max(64);
 
 const retrySchema = z.strictObject({
@@ -43,7 +44,7 @@ const edgeSchema = z.strictObject({
 });
 
 export const definitionSchema = z.strictObject({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'slug: letters, digits, - and _ only, at most 100 characters'),
+  slug: z.string().regex(SLUG_PATTERN, SLUG_RULE),
   name: z.string().min(1).max(200).optional(),
   input: z.record(z.string(), z.unknown()).optional(),
   nodes: z.array(nodeSchema).min(1, 'a workflow needs at least one node').max(MAX_NODES, `a workflow has at most ${MAX_NODES} nodes`),

@@ -5,15 +5,13 @@ import { referencedNodes } from './expression.js';
 import type { DagPlan } from './plan.js';
 import type { SchedulerSnapshot } from './scheduler-types.js';
 import { templateReferences } from './template.js';
-import type { DagNode, NodeStatus } from './types.js';
-
-const SETTLED: ReadonlySet<NodeStatus> = new Set(['complete', 'failed', 'skipped', 'cancelled']);
+import { isFinishedNodeStatus, type DagNode } from './types.js';
 
 /** The snapshot with the outputs no unsettled node can read left out. */
 export function pruneSnapshot(snapshot: SchedulerSnapshot, plan: DagPlan, nodes: readonly DagNode[]): SchedulerSnapshot {
   const needed = new Set<string>();
   snapshot.statuses.forEach((status, node) => {
-    if (SETTLED.has(status)) return;
+    if (isFinishedNodeStatus(status)) return;
     const definition = nodes[node];
     if (definition.task !== undefined) for (const id of templateReferences(definition.inputs).nodes) needed.add(id);
     for (const e of plan.graph.incoming[node]) {

@@ -7,11 +7,9 @@ import type { EvalContext } from './expression.js';
 import { JoinState } from './join-state.js';
 import type { DagPlan } from './plan.js';
 import { emptyStep, type SchedulerSnapshot, type Step } from './scheduler-types.js';
-import type { NodeStatus } from './types.js';
+import { isFinishedNodeStatus, type NodeStatus } from './types.js';
 
 export type { RunOutcome, SchedulerSnapshot, SkipReason, Step } from './scheduler-types.js';
-
-const DONE: ReadonlySet<NodeStatus> = new Set(['complete', 'failed', 'skipped', 'cancelled']);
 
 export class DagScheduler {
   private readonly status: NodeStatus[];
@@ -45,7 +43,7 @@ export class DagScheduler {
       this.stopped = snapshot.stopped;
       this.paused = snapshot.paused;
       this.status.forEach((status, node) => {
-        if (DONE.has(status)) {
+        if (isFinishedNodeStatus(status)) {
           this.settled++;
           this.nodesContext[ids[node]] = status === 'complete' ? { output: snapshot.outputs[ids[node]], status } : { status };
         } else if (status === 'running' || status === 'retrying') {
@@ -54,7 +52,7 @@ export class DagScheduler {
         }
       });
       // Conditions are deterministic over settled outputs: re-resolving gives the same edges.
-      this.status.forEach((status, node) => DONE.has(status) && outgoing[node].forEach((e) => this.resolveEdge(e)));
+      this.status.forEach((status, node) => isFinishedNodeStatus(status) && outgoing[node].forEach((e) => this.resolveEdge(e)));
     }
     // Decide every join that already can be: roots start, impossible joins are skipped.
     for (let node = 0; node < ids.length; node++) if (this.undecided(node)) this.decide(node);
@@ -108,6 +106,11 @@ export class DagScheduler {
   cancelRun(): Step {
     if (!this.finished && this.stopped !== 'cancelled') this.stop('cancelled');
     return this.flush();
+  }
+
+  /** The run is being stopped (fail_fast, cancelled): running nodes are being cancelled and no outcome is decided yet. */
+  isStopping(): boolean {
+    return this.stopped !== undefined && !this.finished;
   }
 
   snapshot(): SchedulerSnapshot {

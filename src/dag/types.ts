@@ -77,6 +77,11 @@ export interface DagDefinition {
 
 export const NODE_STATUSES = ['pending', 'waiting_inputs', 'running', 'retrying', 'complete', 'failed', 'skipped', 'cancelled'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
+/** The statuses a node ends in: it never runs again and its step record never changes again. */
+export const FINISHED_NODE_STATUSES = ['complete', 'failed', 'skipped', 'cancelled'] as const satisfies readonly NodeStatus[];
+export type FinishedNodeStatus = (typeof FINISHED_NODE_STATUSES)[number];
+const FINISHED: ReadonlySet<NodeStatus> = new Set(FINISHED_NODE_STATUSES);
+export const isFinishedNodeStatus = (status: NodeStatus): status is FinishedNodeStatus => FINISHED.has(status);
 
 export type DagErrorCode =
   | 'invalid_definition'

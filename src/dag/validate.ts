@@ -4,12 +4,16 @@
 // ancestry checks of references, which walk only as far up as the referenced node.
 import { ExpressionError, parseExpression, referencedNodes } from './expression.js';
 import { Ancestry, findCycles, indexGraph, topologicalIndices, type GraphIndex } from './graph.js';
+import { nodePolicyProblem } from './node-policy.js';
 import { nodeProblems } from './node-rules.js';
+import type { TaskOptions } from '../runs/contract.js';
 import { templateReferences } from './template.js';
-import type { DagDefinition, DagError } from './types.js';
+import type { DagDefinition, DagError, TaskNode } from './types.js';
 
 export interface ValidateOptions {
   taskExists(slug: string): boolean;
+  /** The task's own policy, to check a node's retry/timeout overrides against the shared rules. */
+  taskPolicy?(slug: string): TaskOptions | undefined;
 }
 
 /** Every problem with a definition; empty when it may be activated. */
@@ -29,6 +33,9 @@ export function validateDefinition(def: DagDefinition, options: ValidateOptions)
     if (typeof node.task === 'string' && node.task !== '' && !options.taskExists(node.task)) {
       errors.push({ code: 'unknown_task', message: `node ${node.id}: no task "${node.task}" is registered`, nodes: [node.id] });
     }
+    const base = typeof node.task === 'string' ? options.taskPolicy?.(node.task) : undefined;
+    const policyProblem = base && nodePolicyProblem(node as TaskNode, base);
+    if (policyProblem) errors.push({ code: 'invalid_node', message: `node ${node.id}: ${policyProblem}`, nodes: [node.id] });
   }
 
   const edgeKeys = new Set<string>();

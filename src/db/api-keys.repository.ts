@@ -30,8 +30,24 @@ export async function createApiKey(db: Db, name: string): Promise<CreatedApiKey>
   return { key, apiKey };
 }
 
+/** A revoked key is never found: it stops working on the very next request. */
 export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+}
+
+/** Every key, revoked ones included, oldest first. */
+export async function listApiKeys(db: Db): Promise<ApiKey[]> {
+  return db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+/** Marks a key revoked (the row stays, so enforcement never turns off); undefined for an unknown id. */
+export async function revokeApiKey(db: Db, id: string): Promise<ApiKey | undefined> {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function anyApiKeyExists(db: Db): Promise<boolean> {

@@ -5,6 +5,10 @@ import * as m0003 from './migrations/0003_webhooks_api_keys.js';
 import * as m0004 from './migrations/0004_workflow_definitions.js';
 import * as m0005 from './migrations/0005_dag_runs.js';
 import * as m0006 from './migrations/0006_webhook_targets.js';
+import * as m0007 from './migrations/0007_workers.js';
+import * as m0008 from './migrations/0008_log_order.js';
+import * as m0009 from './migrations/0009_open_runs_by_id.js';
+import * as m0010 from './migrations/0010_run_events.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +18,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_workflow_definitions': m0004,
   '0005_dag_runs': m0005,
   '0006_webhook_targets': m0006,
+  '0007_workers': m0007,
+  '0008_log_order': m0008,
+  '0009_open_runs_by_id': m0009,
+  '0010_run_events': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

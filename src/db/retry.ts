@@ -11,6 +11,12 @@ export function isConnectionError(error: unknown): boolean {
   return CONNECTION_MESSAGES.test(error.message);
 }
 
+/** SQLSTATE class 22 (data exception): the values were wrong, not the database; a retry cannot help. */
+export function isDataError(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 export interface DbRetryOptions {
   /** Give up after this long (ms); the caller's own retry (Temporal's) takes over then. */
   maxElapsedMs?: number;

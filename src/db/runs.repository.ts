@@ -1,11 +1,30 @@
 import { sql, type Kysely } from 'kysely';
 import { allowedPredecessors, type RunStatus, type TerminalStatus, type TriggerSource } from '../runs/states.js';
-import type { Database, Run, RunError } from './schema.js';
+import type { Database, NewRun, Run, RunError } from './schema.js';
+import { isStorableText, storableText } from './storable.js';
 
 // Repository functions take `db` so they also work inside a transaction.
 type Db = Kysely<Database>;
 
-export const toJson = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+// JSON.stringify writes U+0000 and lone surrogates as \u escapes, which jsonb refuses; only a
+// text holding such an escape (rare) pays for the second pass that replaces them with U+FFFD.
+const MAYBE_UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+
+/** A value as jsonb text, with text Postgres cannot store replaced by U+FFFD (a task's result, error, log data). */
+export function toJson(value: unknown): string | null {
+  if (value === undefined) return null;
+  const json = JSON.stringify(value);
+  return json !== undefined && MAYBE_UNSTORABLE_ESCAPE.test(json) ? JSON.stringify(value, storableReplacer) : json;
+}
+
+/** Called after toJSON(), so it sees what would be written: replaces bad strings, and keys by rebuilding their object. */
+function storableReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.every(isStorableText)) return value;
+  return Object.fromEntries(keys.map((key) => [storableText(key), (value as Record<string, unknown>)[key]]));
+}
 
 export interface NewRunInput {
   id: string;
@@ -22,8 +41,30 @@ export async function insertRun(db: Db, run: NewRunInput): Promise<Run> {
     .executeTakeFirstOrThrow();
 }
 
-/** Creates the row for a run started outside Conveyor (Temporal CLI, a schedule); leaves an existing one alone. */
-export async function ensureRun(db: Db, run: NewRunInput & { temporalRunId?: string; scheduleId?: string }): Promise<void> {
+/**
+ * Inserts a run's full row unless one with its id exists (an idempotent trigger, a workflow
+ * that created it first). Returns the inserted row, or undefined when it existed.
+ */
+export async function createRun(db: Db, row: NewRun): Promise<Run | undefined> {
+  return db.insertInto('runs').values(row).onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst();
+}
+
+/** What a run's row is re-created from when a workflow finds none. */
+export interface EnsuredRun extends NewRunInput {
+  temporalRunId?: string;
+  scheduleId?: string;
+  tags?: string[];
+  idempotencyKey?: string;
+  rerunOf?: string;
+  runAt?: string;
+  expiresAt?: string;
+}
+
+/**
+ * Creates the row for a run started outside Conveyor (Temporal CLI, a schedule), or one the
+ * API removed after a start whose outcome it could not learn; leaves an existing one alone.
+ */
+export async function ensureRun(db: Db, run: EnsuredRun): Promise<void> {
   await db
     .insertInto('runs')
     .values({
@@ -34,6 +75,11 @@ export async function ensureRun(db: Db, run: NewRunInput & { temporalRunId?: str
       inputs: toJson(run.inputs),
       temporal_run_id: run.temporalRunId ?? null,
       schedule_id: run.scheduleId ?? null,
+      tags: run.tags ?? [],
+      idempotency_key: run.idempotencyKey ?? null,
+      rerun_of: run.rerunOf ?? null,
+      run_at: run.runAt ? new Date(run.runAt) : null,
+      expires_at: run.expiresAt ? new Date(run.expiresAt) : null,
     })
     .onConflict((oc) => oc.column('id').doUpdateSet({ temporal_run_id: run.temporalRunId ?? null }).where('runs.temporal_run_id', 'is', null))
     .execute();
@@ -87,9 +133,13 @@ export interface Outcome {
   attempt?: number;
 }
 
-/** Records a terminal outcome once; a second call (retried write, reconciler) changes nothing. */
+/**
+ * Records a terminal outcome once; a second call (retried write, reconciler) changes nothing.
+ * With `attempt`, only that attempt or a later one may decide: a stale attempt (its worker
+ * lost, a later attempt already running) cannot overwrite what the later one decides.
+ */
 export async function finishRun(db: Db, id: string, outcome: Outcome): Promise<boolean> {
-  const row = await db
+  let query = db
     .updateTable('runs')
     .set((eb) => ({
       status: outcome.status,
@@ -99,22 +149,26 @@ export async function finishRun(db: Db, id: string, outcome: Outcome): Promise<b
       ...(outcome.attempt !== undefined ? { attempt: outcome.attempt } : {}),
     }))
     .where('id', '=', id)
-    .where('status', 'in', allowedPredecessors(outcome.status))
-    .returning('id')
-    .executeTakeFirst();
+    .where('status', 'in', allowedPredecessors(outcome.status));
+  if (outcome.attempt !== undefined) query = query.where('attempt', '<=', outcome.attempt);
+  const row = await query.returning('id').executeTakeFirst();
   return row !== undefined;
 }
 
-/** Runs not finished in the database, oldest first; the reconciler checks them against Temporal. */
-export async function listOpenRuns(db: Db, olderThan: Date, limit: number): Promise<Pick<Run, 'id' | 'status' | 'temporal_run_id'>[]> {
-  return db
+export type OpenRun = Pick<Run, 'id' | 'status' | 'temporal_run_id'>;
+
+/**
+ * Runs not finished in the database and untouched since `olderThan`, in id order, a page at a
+ * time: `afterId` is the last id of the previous page, so a pass reaches every open run.
+ */
+export async function listOpenRuns(db: Db, olderThan: Date, limit: number, afterId?: string): Promise<OpenRun[]> {
+  let query = db
     .selectFrom('runs')
     .select(['id', 'status', 'temporal_run_id'])
     .where('status', 'in', ['pending', 'running', 'retrying'] satisfies RunStatus[])
-    .where('updated_at', '<', olderThan)
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute();
+    .where('updated_at', '<', olderThan);
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query.orderBy('id').limit(limit).execute();
 }
 
 export interface RunFilter {
@@ -147,4 +201,17 @@ export async function listRuns(db: Db, filter: RunFilter): Promise<Run[]> {
 export async function setRunAt(db: Db, id: string, runAt: Date): Promise<boolean> {
   const row = await db.updateTable('runs').set({ run_at: runAt }).where('id', '=', id).where('status', '=', 'pending').returning('id').executeTakeFirst();
   return row !== undefined;
+}
+
+/** Pending runs whose ttl has passed (the database's clock), earliest deadline first; the expiry sweeper ends them. */
+export async function listExpiredPendingRuns(db: Db, limit: number): Promise<Pick<Run, 'id' | 'expires_at'>[]> {
+  return db
+    .selectFrom('runs')
+    .select(['id', 'expires_at'])
+    .where('status', '=', 'pending')
+    .where('expires_at', 'is not', null)
+    .where('expires_at', '<', sql<Date>`now()`)
+    .orderBy('expires_at')
+    .limit(limit)
+    .execute();
 }

@@ -57,6 +57,8 @@ export interface RunStepsTable {
 
 export interface RunLogsTable {
   seq: Generated<string>; // bigint identity; pg returns int8 as string
+  /** The line's place in its run's gap-free order (per-run counter); what readers page by. */
+  position: Generated<string>;
   run_id: string;
   /** '' for a task run's lines; the node's id for a DAG node's. */
   node_id: Generated<string>;
@@ -77,6 +79,8 @@ export interface ApiKeysTable {
   prefix: string;
   created_at: Generated<Date>;
   last_used_at: Date | null;
+  /** Set by `keys revoke`: the key stops working at once; the row stays. */
+  revoked_at: Date | null;
 }
 
 export interface WebhooksTable {
@@ -103,6 +107,21 @@ export interface WorkflowActiveVersionsTable {
   activated_at: Generated<Date>;
 }
 
+export interface WorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  task_queue: string;
+  /** Task slugs this worker runs. */
+  tasks: string[];
+  /** Workflow types it registers (taskRun, dagRun). */
+  workflow_types: string[];
+  /** Activities (task attempts, DAG nodes) in flight at the last heartbeat. */
+  in_flight: number;
+  started_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+}
+
 export interface Database {
   runs: RunsTable;
   run_logs: RunLogsTable;
@@ -111,6 +130,7 @@ export interface Database {
   workflow_definitions: WorkflowDefinitionsTable;
   workflow_active_versions: WorkflowActiveVersionsTable;
   run_steps: RunStepsTable;
+  workers: WorkersTable;
 }
 
 export type Run = Selectable<RunsTable>;
@@ -121,3 +141,4 @@ export type NewRunLog = Insertable<RunLogsTable>;
 export type RunStep = Selectable<RunStepsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type Webhook = Selectable<WebhooksTable>;
+export type WorkerRow = Selectable<WorkersTable>;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { NodeStatus } from '../dag/types.js';
+import { FINISHED_NODE_STATUSES, isFinishedNodeStatus } from '../dag/types.js';
 import { toJson } from './runs.repository.js';
 import type { StepChange } from '../runs/contract.js';
 import type { Database, RunStep } from './schema.js';
@@ -9,7 +9,6 @@ export type { StepChange } from '../runs/contract.js';
 type Db = Kysely<Database>;
 
 
-const TERMINAL = ['complete', 'failed', 'skipped', 'cancelled'];
 const STARTED = ['running', 'retrying'];
 
 /**
@@ -31,7 +30,7 @@ export async function upsertSteps(db: Db, runId: string, changes: StepChange[]):
         error: c.error ? toJson(c.error) : null,
         reason: c.reason === undefined ? null : toJson(c.reason),
         started_at: STARTED.includes(c.status) ? new Date() : null,
-        completed_at: TERMINAL.includes(c.status) ? new Date() : null,
+        completed_at: isFinishedNodeStatus(c.status) ? new Date() : null,
       })),
     )
     .onConflict((oc) =>
@@ -48,7 +47,7 @@ export async function upsertSteps(db: Db, runId: string, changes: StepChange[]):
           completed_at: sql`coalesce(excluded.completed_at, run_steps.completed_at)`,
           updated_at: sql`now()`,
         }))
-        .where('run_steps.status', 'not in', TERMINAL as NodeStatus[]),
+        .where('run_steps.status', 'not in', FINISHED_NODE_STATUSES),
     )
     .execute();
 }

@@ -26,6 +26,15 @@ export interface TaskRunInput {
   runAt?: string;
   /** ISO time: a run whose attempt has not started by then ends as `expired`. */
   expiresAt?: string;
+  /** What the API's row holds beyond the above, so a row lost to an unknown start outcome comes back whole. */
+  row?: RunRowExtras;
+}
+
+/** Row fields a workflow carries only to re-create its run's row (`ensureRun`) should the API have removed it. */
+export interface RunRowExtras {
+  tags?: string[];
+  idempotencyKey?: string;
+  rerunOf?: string;
 }
 
 export interface RescheduleSignalInput {
@@ -57,7 +66,15 @@ export interface ExecuteTaskInput {
   maxAttempts: number;
   /** ISO time: a first attempt starting after it does not run; the run ends as `expired`. */
   expiresAt?: string;
+  /** The run's delayed start, and the row extras, for re-creating a missing row. */
+  runAt?: string;
+  row?: RunRowExtras;
 }
+
+/** A bookkeeping write no retry can make succeed (bad data, a rejected row): its local activity is not retried. */
+export const BOOKKEEPING_REJECTED = 'BookkeepingRejected';
+/** A run whose bookkeeping failed after its bounded retries ends failed with this error type. */
+export const BOOKKEEPING_ERROR = 'BookkeepingError';
 
 /** Error types a run can end with; the workflow never retries these. */
 export const NON_RETRYABLE_TYPES = ['PermanentError', 'InvalidInputs', 'UnknownTask', 'RunAlreadyFinished'] as const;

@@ -9,7 +9,7 @@ import { newRunId } from '../runs/run-id.js';
 import type { DagRunInput } from '../workflows/dag-run.js';
 import type { ServiceDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
-import { startRun, type TriggerResult } from './trigger.js';
+import { startRun, type TriggerResult, rowExtras } from './trigger.js';
 
 /** Every node upstream of `nodeId` (its ancestors), by walking the edges backwards. */
 export function ancestorsOf(definition: Pick<DagDefinition, 'edges'>, nodeId: string): Set<string> {
@@ -50,6 +50,6 @@ export async function rerunWorkflowRun(deps: ServiceDeps, original: Run, fromNod
     inputs: JSON.stringify(original.inputs ?? null), tags: original.tags, rerun_of: original.id, workflow_slug: slug, workflow_version: version,
   };
   return startRun(deps, row, 'dagRun', (run): DagRunInput => ({
-    workflow: slug, version, inputs: run.inputs ?? null, triggeredBy: run.triggered_by, ...(snapshot ? { snapshot, rerunOf: original.id } : {}),
+    workflow: slug, version, inputs: run.inputs ?? null, triggeredBy: run.triggered_by, ...(snapshot ? { snapshot, rerunOf: original.id } : {}), ...rowExtras(run),
   }));
 }

@@ -6,7 +6,7 @@ import { newRunId } from '../runs/run-id.js';
 import type { DagRunInput } from '../workflows/dag-run.js';
 import type { ServiceDeps } from './deps.js';
 import { ApiError, notFound } from './errors.js';
-import { idempotentRunId, startRun, type TriggerRequest, type TriggerResult } from './trigger.js';
+import { idempotentRunId, startRun, type TriggerRequest, type TriggerResult, rowExtras } from './trigger.js';
 import { zodDetails } from './validate.js';
 
 /** What a task trigger takes, for the workflow named by `slug` instead of a task. */
@@ -40,6 +40,7 @@ export async function executeWorkflow(deps: ServiceDeps, request: ExecuteRequest
     workflow: slug, version: run.workflow_version ?? active.version, inputs: run.inputs ?? null, triggeredBy: run.triggered_by,
     ...(run.run_at ? { runAt: run.run_at.toISOString() } : {}),
     ...(run.expires_at ? { expiresAt: run.expires_at.toISOString() } : {}),
+    ...rowExtras(run),
   }));
   return { ...result, version: result.run.workflow_version ?? active.version };
 }

@@ -2,10 +2,8 @@
 // and how Temporal's errors map to HTTP. The routes are in routes/schedules.ts.
 import { randomBytes } from 'node:crypto';
 import {
-  isGrpcServiceError,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
-  ServiceError,
   type ScheduleDescription,
   type ScheduleOptionsStartWorkflowAction,
   type ScheduleOverlapPolicy,
@@ -16,7 +14,9 @@ import {
 import type { Workflow } from '@temporalio/common';
 import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../runs/contract.js';
 import type { ServiceDeps } from './deps.js';
+import { formatDuration } from '../tasks/duration.js';
 import { ApiError, notFound } from './errors.js';
+import { invalidArgumentReason } from './temporal-errors.js';
 
 export const TASK_RUN_WORKFLOW = 'taskRun';
 export const DAG_RUN_WORKFLOW = 'dagRun';
@@ -78,14 +78,6 @@ export function actionInput(description: ScheduleDescription): (ScheduleTarget &
   return undefined;
 }
 
-/** Milliseconds as the largest unit dividing them evenly, so the text stays exact: 60000 → '1m', 1500 → '1500ms'. */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
-
 function specView(spec: ScheduleSpecDescription | undefined) {
   const calendar = spec?.calendars?.[0];
   const interval = spec?.intervals?.[0];
@@ -142,9 +134,6 @@ export function scheduleSummaryView(s: ScheduleSummary) {
   };
 }
 
-// gRPC status code; @grpc/grpc-js is not a direct dependency.
-const GRPC_INVALID_ARGUMENT = 3;
-
 /** Maps a failed Temporal call to the API's errors; anything not the client's fault is a 503. */
 export function scheduleError(deps: Pick<ServiceDeps, 'logger'>, error: unknown, scheduleId: string): ApiError {
   if (error instanceof ApiError) return error;
@@ -152,8 +141,8 @@ export function scheduleError(deps: Pick<ServiceDeps, 'logger'>, error: unknown,
   if (error instanceof ScheduleAlreadyRunning) return new ApiError(409, 'schedule_exists', `schedule ${JSON.stringify(scheduleId)} already exists`);
   // The SDK turns Temporal's "Invalid schedule spec" (bad cron, unknown time zone) into a TypeError.
   if (error instanceof TypeError) return new ApiError(400, 'invalid_schedule', error.message);
-  const cause = error instanceof ServiceError ? error.cause : error;
-  if (isGrpcServiceError(cause) && cause.code === GRPC_INVALID_ARGUMENT) return new ApiError(400, 'invalid_schedule', cause.details || cause.message);
+  const invalid = invalidArgumentReason(error);
+  if (invalid !== undefined) return new ApiError(400, 'invalid_schedule', invalid);
   deps.logger.warn({ err: error, scheduleId }, 'schedule request failed: Temporal unavailable');
   return new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable; retry');
 }

@@ -1,16 +1,18 @@
 // Starting a run: the one path every trigger takes (HTTP, batch, re-run, webhook).
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { isConnectionError, isDataError } from '../db/retry.js';
 import { formatIssues } from '../activities/validate-inputs.js';
-import { deleteRun, findRun } from '../db/runs.repository.js';
+import { createRun, deleteRun, findRun } from '../db/runs.repository.js';
 import type { NewRun, Run } from '../db/schema.js';
-import { ConveyorTask, ConveyorTriggeredBy, type TaskRunInput } from '../runs/contract.js';
+import { ConveyorTask, ConveyorTriggeredBy, type RunRowExtras, type TaskRunInput } from '../runs/contract.js';
 import { newRunId } from '../runs/run-id.js';
 import type { TriggerSource } from '../runs/states.js';
 import type { Task } from '../tasks/define.js';
 import { taskOptions } from '../tasks/task-options.js';
 import type { ServiceDeps } from './deps.js';
 import { ApiError } from './errors.js';
+import { invalidArgumentReason } from './temporal-errors.js';
 import { runsTriggered } from '../api/metrics.js';
 import { zodDetails } from './validate.js';
 
@@ -67,61 +69,99 @@ export async function triggerRun(deps: ServiceDeps, request: TriggerRequest): Pr
     run_at: request.runAt ?? null,
     expires_at: request.expiresAt ?? null,
   };
-  return startRun(deps, row, 'taskRun', (run): TaskRunInput => ({
+  return startRun(deps, row, 'taskRun', (run) => taskRunInput(task, run));
+}
+
+/** The `taskRun` input for a run whose row the API wrote: the row exists and the inputs are checked, so the workflow skips its prepare step. */
+export function taskRunInput(task: Task, run: Run): TaskRunInput {
+  return {
     task: task.slug,
     inputs: run.inputs ?? null,
     triggeredBy: run.triggered_by,
-    // The row exists and the inputs are checked, so the workflow skips its prepare step.
     options: taskOptions(task),
     ...(run.run_at ? { runAt: run.run_at.toISOString() } : {}),
     ...(run.expires_at ? { expiresAt: run.expires_at.toISOString() } : {}),
-  }));
+    ...rowExtras(run),
+  };
+}
+
+/** The row fields a workflow carries to re-create a row the API removed (see startRun). */
+export function rowExtras(run: Run): { row?: RunRowExtras } {
+  const row: RunRowExtras = {
+    ...(run.tags.length ? { tags: run.tags } : {}),
+    ...(run.idempotency_key ? { idempotencyKey: run.idempotency_key } : {}),
+    ...(run.rerun_of ? { rerunOf: run.rerun_of } : {}),
+  };
+  return Object.keys(row).length ? { row } : {};
 }
 
 /**
  * Inserts a run's row (an idempotent id that exists is kept: that run is the answer), then
  * starts its workflow with USE_EXISTING, built from the row so the first request's inputs
- * win. If Temporal refuses, a row this call created is removed again.
+ * win. If Temporal refuses, a row this call created is removed again. A start whose outcome
+ * is unknown (deadline passed, connection lost) is looked up before answering: if it landed
+ * the run is the answer; if it lands later still, the workflow re-creates the whole row from
+ * its input (tags, idempotency key, runAt, expiresAt included).
  */
 export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'taskRun' | 'dagRun', inputFor: (run: Run) => unknown): Promise<TriggerResult> {
-  const { db, client, logger } = deps;
+  const { db, logger } = deps;
   const id = row.id;
-  const inserted = await db
-    .insertInto('runs')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returningAll()
-    .executeTakeFirst()
-    .catch((error: unknown) => {
-      logger.warn({ err: error }, 'trigger refused: database unavailable');
-      throw new ApiError(503, 'database_unavailable', 'the database is unavailable; the run was not created');
-    });
+  const inserted = await createRun(db, row).catch((error: unknown) => {
+    throw databaseError(deps, error, 'the run was not created');
+  });
   // A concurrent or earlier request with the same key owns the run: start what its row says.
-  const run = inserted ?? (await findRun(db, id));
-  if (!run) throw new ApiError(503, 'database_unavailable', 'the run could not be read back; retry');
+  const run =
+    inserted ??
+    (await findRun(db, id).catch((error: unknown) => {
+      throw databaseError(deps, error, 'the run could not be read back');
+    }));
+  if (!run) throw new ApiError(409, 'run_conflict', `run ${id} was removed while this request read it; retry`);
   try {
-    await client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), () =>
-      client.workflow.start(workflowType, {
-        workflowId: id,
-        taskQueue: deps.taskQueue,
-        args: [inputFor(run)],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: ConveyorTask, value: run.task },
-          { key: ConveyorTriggeredBy, value: run.triggered_by },
-        ],
-      }),
-    );
+    await startWorkflow(deps, run, workflowType, inputFor(run));
   } catch (error) {
     // A closed run with this id (a finished idempotent run): it exists, nothing to start.
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      // Should the start have landed after all, the workflow's first step re-creates the row.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !(await startLanded(deps, id, error))) {
       if (inserted) await deleteRun(db, id).catch((err: unknown) => logger.error({ err, runId: id }, 'could not remove the row of an unstarted run'));
+      const invalid = invalidArgumentReason(error);
+      if (invalid !== undefined) throw new ApiError(400, 'invalid_run', `Temporal refused the run: ${invalid}`);
       logger.warn({ err: error, runId: id }, 'trigger refused: Temporal unavailable');
       throw new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable; the run was not started');
     }
   }
   if (inserted) runsTriggered.inc({ source: run.triggered_by });
   return { run, created: inserted !== undefined };
+}
+
+function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'dagRun', input: unknown): Promise<unknown> {
+  const { client } = deps;
+  return client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), () =>
+    client.workflow.start(workflowType, {
+      workflowId: run.id,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: ConveyorTask, value: run.task },
+        { key: ConveyorTriggeredBy, value: run.triggered_by },
+      ],
+    }),
+  );
+}
+
+/** After a failed start: did it land anyway (the answer was lost, or came after the deadline)? */
+async function startLanded(deps: ServiceDeps, id: string, error: unknown): Promise<boolean> {
+  if (invalidArgumentReason(error) !== undefined) return false; // refused outright
+  const { client } = deps;
+  return client
+    .withDeadline(Date.now() + 2_000, () => client.workflow.getHandle(id).describe())
+    .then(() => true, () => false);
+}
+
+/** Only an unreachable database is an outage (503); a value Postgres refused is the request's fault. */
+function databaseError(deps: ServiceDeps, error: unknown, what: string): ApiError {
+  if (isDataError(error)) return new ApiError(400, 'invalid_value', `the database refused a value of the request: ${(error as Error).message}`);
+  if (!isConnectionError(error)) throw error;
+  deps.logger.warn({ err: error }, `trigger refused: database unavailable (${what})`);
+  return new ApiError(503, 'database_unavailable', `the database is unavailable; ${what}`);
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { isDuration, toMs, type Duration } from './duration.js';
+import { toMs, type Duration } from './duration.js';
+import { durationSchema } from './duration-schema.js';
 import { TaskDefinitionError } from './errors.js';
+import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
+import { describePolicyProblems, policyProblems } from './policy-rules.js';
+import { taskOptions } from './task-options.js';
 import type { Ml } from './ml.types.js';
 
 export interface RetryConfig {
@@ -44,9 +48,9 @@ export const TASK_DEFAULTS = {
   heartbeatTimeout: '30s',
 } as const;
 
-const duration = z.custom<Duration>(isDuration, { message: "expected milliseconds or a duration like '30s'" });
+const duration = durationSchema;
 const configSchema = z.strictObject({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'slug: letters, digits, - and _ only, at most 100 characters'),
+  slug: z.string().regex(SLUG_PATTERN, SLUG_RULE),
   name: z.string().min(1).optional(),
   description: z.string().optional(),
   // Duck-typed: a task file may have resolved its own copy of zod.
@@ -72,7 +76,8 @@ export function defineTask<Input = unknown, Output = unknown>(config: TaskConfig
     throw new TaskDefinitionError(`invalid task ${JSON.stringify(config?.slug ?? '')}: ${where}${issue?.message ?? 'invalid'}`);
   }
   const retry = { ...TASK_DEFAULTS.retry, ...config.retry };
-  return {
+  const initialDelayMs = toMs(retry.initialDelay);
+  const task: Task<Input, Output> = {
     [TASK_BRAND]: true,
     slug: config.slug,
     name: config.name ?? config.slug,
@@ -80,9 +85,10 @@ export function defineTask<Input = unknown, Output = unknown>(config: TaskConfig
     input: config.input,
     retry: {
       maxAttempts: retry.maxAttempts,
-      initialDelayMs: toMs(retry.initialDelay),
+      initialDelayMs,
       backoffFactor: retry.backoffFactor,
-      maxDelayMs: toMs(retry.maxDelay),
+      // Unsaid, the maximum delay is the default one, or the initial delay when that is longer.
+      maxDelayMs: config.retry?.maxDelay === undefined ? Math.max(toMs(TASK_DEFAULTS.retry.maxDelay), initialDelayMs) : toMs(retry.maxDelay),
     },
     timeout: {
       attemptMs: toMs(config.timeout?.attempt ?? TASK_DEFAULTS.timeout.attempt),
@@ -91,6 +97,10 @@ export function defineTask<Input = unknown, Output = unknown>(config: TaskConfig
     heartbeatTimeoutMs: toMs(config.heartbeatTimeout ?? TASK_DEFAULTS.heartbeatTimeout),
     fn: config.fn,
   };
+  // The same rules the taskRun workflow checks its options with: a task defined here always runs.
+  const problems = policyProblems(taskOptions(task as Task));
+  if (problems.length > 0) throw new TaskDefinitionError(`invalid task ${JSON.stringify(config.slug)}: ${describePolicyProblems(problems)}`);
+  return task;
 }
 
 export function isTask(value: unknown): value is Task {

@@ -26,3 +26,11 @@ export function isDuration(value: unknown): value is Duration {
     return false;
   }
 }
+
+/** Milliseconds as the largest unit dividing them evenly, so the text stays exact: 60000 → '1m', 1500 → '1500ms'. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

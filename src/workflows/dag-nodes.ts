@@ -1,6 +1,7 @@
 // How a dagRun executes one node: a task node is an activity with the task's policy
 // (node retry/timeout override it), a sleep node a durable timer, an approval node a
-// wait for the `approve` signal (or its timeout).
+// wait for the `approve` signal (or its timeout). Sleeps and approvals keep an absolute
+// deadline, so one carried across continue-as-new resumes where it was, not from scratch.
 import { ApplicationFailure, condition, defineSignal, sleep } from '@temporalio/workflow';
 import type { LoadedDag } from '../activities/dag.js';
 import type { DagNode } from '../dag/types.js';
@@ -8,6 +9,7 @@ import type { TaskOptions } from '../runs/contract.js';
 import type { TriggerSource } from '../runs/states.js';
 import { toMs } from '../tasks/duration.js';
 import { taskActivities } from './task-activities.js';
+import { nodePolicy, nodePolicyProblem } from '../dag/node-policy.js';
 
 export interface ApproveSignalInput {
   nodeId: string;
@@ -20,16 +22,10 @@ export const approveSignal = defineSignal<[ApproveSignalInput]>('approve');
 export function nodeOptions(node: DagNode, tasks: LoadedDag['tasks']): TaskOptions {
   const base = tasks[node.task!];
   if (node.task === undefined || !base) throw ApplicationFailure.nonRetryable(`node ${node.id} runs no known task`, 'UnknownTask');
-  const { retry, timeout } = node;
-  return {
-    ...base,
-    ...(retry?.maxAttempts !== undefined ? { maxAttempts: retry.maxAttempts } : {}),
-    ...(retry?.initialDelay !== undefined ? { initialDelayMs: toMs(retry.initialDelay) } : {}),
-    ...(retry?.backoffFactor !== undefined ? { backoffFactor: retry.backoffFactor } : {}),
-    ...(retry?.maxDelay !== undefined ? { maxDelayMs: toMs(retry.maxDelay) } : {}),
-    ...(timeout?.attempt !== undefined ? { attemptTimeoutMs: toMs(timeout.attempt) } : {}),
-    ...(timeout?.run !== undefined ? { runTimeoutMs: toMs(timeout.run) } : {}),
-  };
+  // Temporal would refuse to schedule an activity with such a policy, failing the workflow task forever.
+  const problem = nodePolicyProblem(node, base);
+  if (problem) throw ApplicationFailure.nonRetryable(`node ${node.id}: ${problem}`, 'InvalidPolicy');
+  return nodePolicy(node, base);
 }
 
 export interface NodeContext {
@@ -37,19 +33,29 @@ export interface NodeContext {
   triggeredBy: TriggerSource;
   tasks: LoadedDag['tasks'];
   approvals: Map<string, ApproveSignalInput>;
+  /** Epoch ms per waiting sleep/approval: set when it starts, or carried in when it resumes. */
+  deadlines: Map<string, number>;
 }
 
 /** Runs one node to its output; throws on failure, CancelledFailure when its scope is cancelled. */
 export async function runNode(node: DagNode, inputs: unknown, ctx: NodeContext): Promise<unknown> {
   if (node.type === 'sleep') {
-    await sleep(toMs(node.duration));
+    const resumedUntil = ctx.deadlines.get(node.id);
+    ctx.deadlines.set(node.id, resumedUntil ?? Date.now() + toMs(node.duration));
+    await sleep(resumedUntil === undefined ? toMs(node.duration) : Math.max(1, resumedUntil - Date.now()));
     return { sleptMs: toMs(node.duration) };
   }
   if (node.type === 'approval') {
     const decided = () => ctx.approvals.has(node.id);
     // condition(fn, undefined) would time out at once: no timeout means no second argument.
     if (node.timeout === undefined) await condition(decided);
-    else if (!(await condition(decided, toMs(node.timeout)))) throw ApplicationFailure.nonRetryable(`approval ${node.id} timed out`, 'ApprovalTimeout');
+    else {
+      const resumedUntil = ctx.deadlines.get(node.id);
+      ctx.deadlines.set(node.id, resumedUntil ?? Date.now() + toMs(node.timeout));
+      const inTime =
+        resumedUntil === undefined ? await condition(decided, toMs(node.timeout)) : resumedUntil > Date.now() ? await condition(decided, resumedUntil - Date.now()) : decided();
+      if (!inTime) throw ApplicationFailure.nonRetryable(`approval ${node.id} timed out`, 'ApprovalTimeout');
+    }
     const decision = ctx.approvals.get(node.id)!;
     if (!decision.approved) throw ApplicationFailure.nonRetryable(`approval ${node.id} rejected${decision.comment ? `: ${decision.comment}` : ''}`, 'Rejected');
     return { approved: true, comment: decision.comment ?? null };

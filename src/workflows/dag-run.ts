@@ -1,48 +1,42 @@
-import {
-  ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, defineSignal, isCancellation, proxyLocalActivities, setHandler, workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+// dagRun: a run of a DAG workflow. It interprets its pinned definition with the pure
+// scheduler (src/dag): each event (a node ended, pause, resume, cancel) returns a Step
+// that this loop carries out. Its parts: dag-start (delay, ttl), dag-signals, dag-nodes
+// (one node), dag-continue (continue-as-new), dag-finish (outcomes, unexpected errors).
+import { ApplicationFailure, CancellationScope, condition, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { planDag } from '../dag/plan.js';
-import { pruneSnapshot } from '../dag/prune.js';
-import { DagScheduler, type RunOutcome, type SchedulerSnapshot, type Step } from '../dag/scheduler.js';
+import { DagScheduler, type Step } from '../dag/scheduler.js';
 import { resolveInputs } from '../dag/template.js';
-import type { DagNode } from '../dag/types.js';
-import { TemporalScheduledById, type CancelSignalInput, type StepChange } from '../runs/contract.js';
-import type { TriggerSource } from '../runs/states.js';
-import { approveSignal, runNode, type ApproveSignalInput, type NodeContext } from './dag-nodes.js';
-import { waitUntilDue } from './delay.js';
+import { isFinishedNodeStatus, type DagNode } from '../dag/types.js';
+import { TemporalScheduledById, type StepChange } from '../runs/contract.js';
+import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
+import { dagLocal, recordSteps, startDagRunRow } from './dag-bookkeeping.js';
+import { continueDagRun, nearHistoryLimit } from './dag-continue.js';
+import { describeError, failureToEnd, finishCancelledByRequest, finishWithOutcome, type DagRunResult } from './dag-finish.js';
+import { runNode, type NodeContext } from './dag-nodes.js';
+import type { DagRunInput } from './dag-run-input.js';
+import { listenToDagSignals } from './dag-signals.js';
+import { waitForStart } from './dag-start.js';
 
-export { approveSignal } from './dag-nodes.js';
-export const pauseSignal = defineSignal('pause');
-export const resumeSignal = defineSignal('resume');
-const cancelDagSignal = defineSignal<[CancelSignalInput?]>('cancel');
+export type { DagRunInput } from './dag-run-input.js';
+export { approveSignal, pauseSignal, resumeSignal } from './dag-signals.js';
 
-export interface DagRunInput {
-  workflow: string;
-  /** Absent (a schedule, the CLI): the version active when the run starts. */
-  version?: number;
-  inputs?: unknown;
-  triggeredBy?: TriggerSource;
-  /** Carried across continue-as-new: the scheduler's compact state. */
-  snapshot?: SchedulerSnapshot;
-  pausedByUser?: boolean;
-  /** A re-run from a node: `snapshot` holds the reused outputs of the original run. */
-  rerunOf?: string;
-  /** ISO time: the run waits (pending, durable timer) until then; the `reschedule` signal moves it. */
-  runAt?: string;
-  /** ISO time: a run that has not started by then ends as `expired`. */
-  expiresAt?: string;
-  /** Continue-as-new once the history has this many events (default 10,000). */
-  historyLimit?: number;
+type NodeEvent = { nodeId: string; result: 'complete'; output: unknown } | { nodeId: string; result: 'failed'; type: string; message: string } | { nodeId: string; result: 'cancelled' };
+
+export async function dagRun(input: DagRunInput): Promise<DagRunResult> {
+  const runId = workflowInfo().workflowId;
+  // Checked before the slug reaches a row or a failure message: text Temporal cannot encode would stop the worker.
+  if (typeof input?.workflow !== 'string' || !SLUG_PATTERN.test(input.workflow)) {
+    throw ApplicationFailure.nonRetryable(`dagRun input must be {"workflow": "<slug>", …}; ${SLUG_RULE}`, 'InvalidWorkflowInput');
+  }
+  try {
+    return await interpret(input, runId);
+  } catch (error) {
+    throw await failureToEnd(runId, error);
+  }
 }
 
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '70s', retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' } });
-type NodeEvent = { nodeId: string; result: 'complete'; output: unknown } | { nodeId: string; result: 'failed'; message: string } | { nodeId: string; result: 'cancelled' };
-
-/** A run of a DAG workflow: interprets its pinned definition with the pure scheduler (src/dag). */
-export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['status'] | 'expired'; failedNodes?: string[] }> {
+async function interpret(input: DagRunInput, runId: string): Promise<DagRunResult> {
   const info = workflowInfo();
-  const runId = info.workflowId;
   const scheduleId = info.typedSearchAttributes.get(TemporalScheduledById);
   const triggeredBy = input.triggeredBy ?? (scheduleId ? 'schedule' : 'api');
   const fresh = !input.snapshot || input.rerunOf !== undefined;
@@ -50,42 +44,47 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
     const start = await waitForStart(input, runId);
     if (start !== 'go') return { status: start };
   }
-  const version = input.version ?? (await local.activeDagVersion({ workflow: input.workflow }));
+  const version = input.version ?? (await dagLocal.activeDagVersion({ workflow: input.workflow }));
   if (fresh) {
-    await local.startDagRun({ runId, workflow: input.workflow, version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}) });
+    await startDagRunRow({
+      runId, workflow: input.workflow, version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}),
+      ...(input.runAt ? { runAt: input.runAt } : {}), ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}), ...(input.row ? { row: input.row } : {}),
+    });
   }
-  const { definition, tasks } = await local.loadDag({ workflow: input.workflow, version });
+  const { definition, tasks } = await dagLocal.loadDag({ workflow: input.workflow, version });
   if (input.rerunOf && input.snapshot) {
     const reused = Object.entries(input.snapshot.outputs).map(([nodeId, output]) => ({ nodeId, status: 'complete' as const, output, reason: { reusedFrom: input.rerunOf } }));
-    await local.recordSteps({ runId, steps: reused });
+    await recordSteps(runId, reused);
   }
   const nodes = new Map<string, DagNode>(definition.nodes.map((n) => [n.id, n]));
   const plan = planDag(definition);
   const scheduler = new DagScheduler(plan, input.inputs ?? null, input.snapshot);
-  const approvals = new Map<string, ApproveSignalInput>();
-  const ctx: NodeContext = { runId, triggeredBy, tasks, approvals };
+  const signals = listenToDagSignals(input.approvals);
+  const { approvals, control } = signals;
+  const deadlines = new Map((input.waiting ?? []).flatMap((w) => (w.until === undefined ? [] : [[w.nodeId, w.until] as const])));
+  const ctx: NodeContext = { runId, triggeredBy, tasks, approvals, deadlines };
   const scopes = new Map<string, CancellationScope>();
+  let runningTasks = 0;
   const events: NodeEvent[] = [];
-  const control: ('pause' | 'resume' | 'cancel')[] = [];
   const failures = new Map<string, string>();
   let userPaused = input.pausedByUser ?? false;
-  let cancelReason: string | undefined;
-  setHandler(approveSignal, (a) => void (approvals.has(a.nodeId) || approvals.set(a.nodeId, a)));
-  setHandler(pauseSignal, () => void control.push('pause'));
-  setHandler(resumeSignal, () => void control.push('resume'));
-  setHandler(cancelDagSignal, (s) => {
-    cancelReason ??= s?.reason?.trim() || 'cancelled by signal';
-    control.push('cancel');
-  });
 
   const launch = (id: string) => {
     const node = nodes.get(id)!;
-    const inputs = node.task !== undefined ? resolveInputs(node.inputs, scheduler.context()) : undefined;
+    let inputs: unknown;
+    try {
+      inputs = node.task !== undefined ? resolveInputs(node.inputs, scheduler.context()) : undefined;
+    } catch (error) {
+      // A template that cannot be resolved over this run's data fails its node, not the workflow task.
+      events.push({ nodeId: id, result: 'failed', type: 'TemplateError', message: `its inputs could not be resolved: ${describeError(error).message}` });
+      return;
+    }
     const scope = new CancellationScope();
     scopes.set(id, scope);
+    if (node.task !== undefined) runningTasks++;
     scope.run(() => runNode(node, inputs, ctx)).then(
       (output) => events.push({ nodeId: id, result: 'complete', output }),
-      (error: unknown) => events.push(isCancellation(error) ? { nodeId: id, result: 'cancelled' } : { nodeId: id, result: 'failed', message: messageOf(error) }),
+      (error: unknown) => events.push(isCancellation(error) ? { nodeId: id, result: 'cancelled' } : { nodeId: id, result: 'failed', type: 'NodeFailed', message: describeError(error).message }),
     );
   };
   /** Carries out a Step: records what the scheduler decided, cancels and starts nodes. */
@@ -96,26 +95,28 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
     for (const nodeId of step.cancelled) changes.push({ nodeId, status: 'cancelled' });
     for (const nodeId of step.cancel) scopes.get(nodeId)?.cancel();
     for (const nodeId of step.start) if (nodes.get(nodeId)!.task === undefined) changes.push({ nodeId, status: 'running' });
-    if (changes.length) await local.recordSteps({ runId, steps: changes.splice(0) });
+    if (changes.length) await recordSteps(runId, changes.splice(0));
     step.start.forEach(launch);
     return step.outcome;
   };
 
   try {
+    // Approval and sleep nodes that were waiting when the previous execution continued as new.
+    for (const { nodeId } of input.waiting ?? []) launch(nodeId);
     let outcome = await apply(scheduler.start(), []);
     if (!outcome && input.snapshot?.paused && !userPaused) outcome = await apply(scheduler.resume(), []);
     let draining = false;
+    // Only an execution that settled a node may drain: one that starts above the limit (many resumed waits) must not loop.
+    let progressed = false;
     while (!outcome) {
-      // Near the history limit: start nothing new, let running nodes finish, continue as new with the compact state.
-      const now = workflowInfo();
-      if (!draining && (now.continueAsNewSuggested || now.historyLength > (input.historyLimit ?? 10_000))) {
+      if (!draining && progressed && nearHistoryLimit(input.historyLimit)) {
         draining = true;
         scheduler.pause();
       }
-      if (draining && scopes.size === 0 && control.length === 0) {
-        return await continueAsNew<typeof dagRun>({ ...input, version, triggeredBy, snapshot: pruneSnapshot(scheduler.snapshot(), plan, definition.nodes), pausedByUser: userPaused, rerunOf: undefined });
+      if (draining && runningTasks === 0 && control.length === 0 && events.length === 0 && !scheduler.isStopping()) {
+        return await continueDagRun({ ...input, triggeredBy }, version, { scheduler, plan, nodes: definition.nodes, running: scopes.keys(), deadlines, approvals, pausedByUser: userPaused });
       }
-      await condition(() => events.length > 0 || control.length > 0 || (draining && scopes.size === 0));
+      await condition(() => events.length > 0 || control.length > 0 || (draining && runningTasks === 0));
       const changes: StepChange[] = [];
       for (const request of control.splice(0)) {
         if (request === 'pause') {
@@ -123,20 +124,22 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
           scheduler.pause();
         } else if (request === 'resume') {
           userPaused = false;
-          // While draining for continue-as-new the next run resumes instead.
+          // While draining for continue-as-new the next execution resumes instead.
           if (!draining) outcome ??= await apply(scheduler.resume(), changes);
         } else outcome ??= await apply(scheduler.cancelRun(), changes);
       }
       for (const event of events.splice(0)) {
-        scopes.delete(event.nodeId);
+        progressed = true;
         const isControlNode = nodes.get(event.nodeId)!.task === undefined;
+        if (scopes.delete(event.nodeId) && !isControlNode) runningTasks--;
+        deadlines.delete(event.nodeId);
         let step: Step;
         if (event.result === 'complete') {
           if (isControlNode) changes.push({ nodeId: event.nodeId, status: 'complete', output: event.output });
           step = scheduler.nodeCompleted(event.nodeId, event.output);
         } else if (event.result === 'failed') {
           failures.set(event.nodeId, event.message);
-          changes.push({ nodeId: event.nodeId, status: 'failed', error: { type: 'NodeFailed', message: event.message } });
+          changes.push({ nodeId: event.nodeId, status: 'failed', error: { type: event.type, message: event.message } });
           step = scheduler.nodeFailed(event.nodeId);
         } else {
           changes.push({ nodeId: event.nodeId, status: 'cancelled' });
@@ -144,61 +147,13 @@ export async function dagRun(input: DagRunInput): Promise<{ status: RunOutcome['
         }
         outcome ??= await apply(step, changes);
       }
-      if (changes.length) await local.recordSteps({ runId, steps: changes });
+      if (changes.length) await recordSteps(runId, changes);
     }
-    return await finish(runId, outcome, failures, cancelReason);
+    return await finishWithOutcome(runId, outcome, failures, signals.cancel.reason);
   } catch (error) {
     if (!isCancellation(error)) throw error;
-    await CancellationScope.nonCancellable(async () => {
-      const open = scheduler.snapshot().statuses.flatMap((s, i) => (['complete', 'failed', 'skipped', 'cancelled'].includes(s) ? [] : [definition.nodes[i].id]));
-      await local.recordSteps({ runId, steps: open.map((nodeId) => ({ nodeId, status: 'cancelled' as const })) });
-      await local.finishDagRun({ runId, status: 'cancelled', error: { type: 'Cancelled', message: 'cancelled by a Temporal cancel request' } });
-    });
+    const open = scheduler.snapshot().statuses.flatMap((s, i) => (isFinishedNodeStatus(s) ? [] : [definition.nodes[i].id]));
+    await finishCancelledByRequest(runId, open);
     throw error;
   }
-}
-
-/** A delayed run waits (pending) until it is due; a ttl that passed by then ends it as expired. */
-async function waitForStart(input: DagRunInput, runId: string): Promise<'go' | 'expired' | 'cancelled'> {
-  const scope = new CancellationScope();
-  let reason: string | undefined;
-  setHandler(cancelDagSignal, (s) => {
-    reason ??= s?.reason?.trim() || 'cancelled by signal';
-    scope.cancel();
-  });
-  try {
-    if (input.runAt) await waitUntilDue(Date.parse(input.runAt), scope);
-  } catch (error) {
-    if (!isCancellation(error)) throw error;
-    const message = reason ?? 'cancelled by a Temporal cancel request';
-    await CancellationScope.nonCancellable(() => local.finishDagRun({ runId, status: 'cancelled', error: { type: 'Cancelled', message } }));
-    // A Temporal cancel request ends the workflow cancelled too; the signal ends it normally.
-    if (reason === undefined) throw error;
-    return 'cancelled';
-  }
-  if (input.expiresAt && Date.now() > Date.parse(input.expiresAt)) {
-    await local.finishDagRun({ runId, status: 'expired', error: { type: 'Expired', message: `not started before its ttl ended (${input.expiresAt})` } });
-    return 'expired';
-  }
-  return 'go';
-}
-
-async function finish(runId: string, outcome: RunOutcome, failures: Map<string, string>, cancelReason: string | undefined) {
-  if (outcome.status === 'complete') {
-    await local.finishDagRun({ runId, status: 'complete', result: { status: 'complete' } });
-    return { status: outcome.status };
-  }
-  if (outcome.status === 'cancelled') {
-    await local.finishDagRun({ runId, status: 'cancelled', error: { type: 'Cancelled', message: cancelReason ?? 'cancelled' } });
-    return { status: outcome.status };
-  }
-  const [first] = outcome.failedNodes;
-  const message = `${outcome.failedNodes.length === 1 ? 'node' : 'nodes'} ${outcome.failedNodes.join(', ')} failed: ${failures.get(first) ?? 'see its step'}`;
-  await local.finishDagRun({ runId, status: 'failed', error: { type: 'NodeFailed', message, details: { failedNodes: outcome.failedNodes, nodeId: first } } });
-  throw ApplicationFailure.nonRetryable(message, 'NodeFailed', { failedNodes: outcome.failedNodes });
-}
-
-function messageOf(error: unknown): string {
-  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
 }

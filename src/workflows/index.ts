@@ -1,3 +1,4 @@
 // Every workflow the worker registers. Deterministic code only (see eslint.config.js).
-export { taskRun, cancelSignal } from './task-run.js';
+export { taskRun } from './task-run.js';
+export { cancelSignal } from './cancel-signal.js';
 export { dagRun } from './dag-run.js';

@@ -161,4 +161,18 @@ describe('dag validation', () => {
     const order = topologicalOrder(def([task('d'), task('c'), task('b'), task('a')], [{ from: 'a', to: 'b' }, { from: 'a', to: 'c' }, { from: 'b', to: 'd' }, { from: 'c', to: 'd' }]));
     assert.deepEqual(order, ['a', 'b', 'c', 'd'], 'ties in edge order');
   });
+
+  it('checks a node\'s retry and timeout overrides, merged with its task\'s policy, against the shared rules', () => {
+    const base = { maxAttempts: 3, initialDelayMs: 1_000, backoffFactor: 2, maxDelayMs: 60_000, attemptTimeoutMs: 600_000, heartbeatTimeoutMs: 30_000 };
+    const withPolicy = (d: DagDefinition) => validateDefinition(d, { taskExists: (slug) => TASKS.has(slug), taskPolicy: (slug) => (TASKS.has(slug) ? base : undefined) });
+    const bad = def([task('a', { retry: { backoffFactor: 0.5 } }), task('b', { timeout: { attempt: 0 } }), task('c', { retry: { initialDelay: '2m' } }), task('ok', { retry: { maxAttempts: 5, maxDelay: '2m' } })]);
+    assert.deepEqual(
+      only(withPolicy(bad), 'invalid_node'),
+      [
+        { nodes: ['a'], message: 'node a: retry.backoffFactor: must be a number of at least 1' },
+        { nodes: ['b'], message: 'node b: timeout.attempt: must be a duration greater than 0 and at most 10 years' },
+        { nodes: ['c'], message: 'node c: retry.maxDelay: must be at least the initial delay (120000 ms)' },
+      ],
+    );
+  });
 });

@@ -10,6 +10,7 @@ import { findDefinition } from '../../db/workflows.repository.js';
 import { isTerminal } from '../../runs/states.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
+import { expiresAtFor } from '../../runs/expiry.js';
 import { ApiError, notFound } from '../../services/errors.js';
 import { triggerBody } from '../schemas.js';
 import { runView, triggerView } from '../serialize.js';
@@ -63,7 +64,7 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
       const runAt = body.delay && body.delay.getTime() > now ? body.delay : undefined;
       const { run, created, version } = await executeWorkflow(deps, {
         slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey, tags: body.tags,
-        runAt, expiresAt: body.ttl ? new Date((runAt?.getTime() ?? now) + body.ttl) : undefined,
+        runAt, expiresAt: body.ttl ? expiresAtFor(body.ttl, runAt, now) : undefined,
       });
       res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });
     } finally {

@@ -26,9 +26,9 @@ export async function logStream(db: Kysely<Database>, runId: string, after: stri
     const run = await findRun(db, runId);
     for (;;) {
       const lines = await listLogs(db, runId, cursor, 500);
-      for (const line of lines) res.write(`id: ${line.seq}\nevent: log\ndata: ${JSON.stringify(logView(line))}\n\n`);
+      for (const line of lines) res.write(`id: ${line.position}\nevent: log\ndata: ${JSON.stringify(logView(line))}\n\n`);
       if (lines.length) {
-        cursor = lines[lines.length - 1].seq;
+        cursor = lines[lines.length - 1].position;
         lastWrite = Date.now();
       }
       if (lines.length < 500) break;

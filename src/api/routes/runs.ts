@@ -14,7 +14,7 @@ import { rerunWorkflowRun } from '../../services/dag-rerun.js';
 import { signalRun } from '../../services/signal-run.js';
 import { stepsOf } from './dag-runs.js';
 import { logStream } from './log-stream.js';
-import { workerPresence } from './worker-presence.js';
+import { waitingForWorker } from './worker-presence.js';
 
 export const logsQuery = z.strictObject({
   after: z.string().regex(/^\d{1,18}$/, 'after must be a log seq (a non-negative integer)').optional(),
@@ -45,7 +45,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export function runRoutes(deps: ApiDeps): Router {
   const { db, registry } = deps;
   const router = Router();
-  const isWorkerPolling = workerPresence(deps);
+  const isWaitingForWorker = waitingForWorker(deps);
   const runOr404 = async (id: string): Promise<Run> => {
     const run = await findRun(db, id);
     if (!run) throw notFound('run', id);
@@ -65,7 +65,7 @@ export function runRoutes(deps: ApiDeps): Router {
     res.json({
       ...runView(run),
       ...(steps ? { workflow: { slug: run.workflow_slug, version: run.workflow_version }, steps } : {}),
-      waitingForWorker: run.status === 'pending' && !(await isWorkerPolling()),
+      waitingForWorker: await isWaitingForWorker(run),
       temporal: { workflowId: run.id, runId: run.temporal_run_id, namespace: deps.namespace, uiUrl: temporalUiUrl(deps, run.id) },
     });
   });
@@ -74,7 +74,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const query = parseBody(logsQuery, req.query, 'invalid_query');
     const run = await runOr404(req.params.id);
     const lines = await listLogs(db, run.id, query.after, query.limit);
-    res.json({ lines: lines.map(logView), nextAfter: lines.length ? Number(lines[lines.length - 1].seq) : (query.after ? Number(query.after) : null) });
+    res.json({ lines: lines.map(logView), nextAfter: lines.length ? Number(lines[lines.length - 1].position) : (query.after ? Number(query.after) : null) });
   });
 
   router.get('/api/runs/:id/logs/stream', async (req, res) => {

@@ -1,14 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ScheduleDescription } from '@temporalio/client';
-import { toMs } from '../../tasks/duration.js';
+import { durationMsSchema } from '../../tasks/duration-schema.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../../services/errors.js';
 import {
   actionInput,
   buildAction,
   buildSpec,
-  formatDuration,
   MEMO_TASK,
   newScheduleId,
   OVERLAPS,
@@ -28,18 +27,7 @@ import { parseBody } from '../../services/validate.js';
 // Safe in a URL path, a workflow id prefix and a log line.
 const SCHEDULE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** A duration ('1s', '5m' or milliseconds) as milliseconds, at least `minMs`. */
-const duration = (what: string, minMs: number) =>
-  z.union([z.string(), z.number()]).transform((value, ctx) => {
-    try {
-      const ms = toMs(value, what);
-      if (ms < minMs) throw new Error(`${what} must be at least ${formatDuration(minMs)}`);
-      return ms;
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
-      return z.NEVER;
-    }
-  });
+const duration = (what: string, minMs: number) => durationMsSchema(what, minMs);
 
 const fields = {
   cron: z.string().trim().min(1).max(200).optional(),

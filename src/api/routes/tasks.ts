@@ -5,6 +5,7 @@ import { isTerminal } from '../../runs/states.js';
 import type { Task } from '../../tasks/define.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
+import { expiresAtFor } from '../../runs/expiry.js';
 import { ApiError, notFound } from '../../services/errors.js';
 import { batchBody, triggerBody, waitQuery } from '../schemas.js';
 import { runView, triggerView } from '../serialize.js';
@@ -62,7 +63,7 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
         idempotencyKey: body.idempotencyKey,
         tags: body.tags,
         runAt: body.delay && body.delay.getTime() > now ? body.delay : undefined,
-        expiresAt: body.ttl ? new Date(Math.max(now, body.delay?.getTime() ?? now) + body.ttl) : undefined,
+        expiresAt: body.ttl ? expiresAtFor(body.ttl, body.delay, now) : undefined,
       });
       if (wait) {
         // ?wait=30s: answer with the finished run if it ends in time.
@@ -97,12 +98,17 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
       const results = await mapLimited(requests, 32, (request) =>
         triggerRun(deps, request).then(
           ({ run, created }) => ({ ...triggerView(deps, run), created }),
-          (error: unknown) => ({ error: error instanceof ApiError ? { code: error.code, message: error.message } : { code: 'internal', message: 'internal error' } }),
+          (error: unknown) => {
+            if (!(error instanceof ApiError)) deps.logger.error({ err: error }, 'batch item failed');
+            return { error: error instanceof ApiError ? { code: error.code, message: error.message } : { code: 'internal', message: 'internal error' }, status: error instanceof ApiError ? error.status : 500 };
+          },
         ),
       );
-      const failed = results.filter((r) => 'error' in r).length;
+      const failures = results.flatMap((r) => ('error' in r ? [r.status] : []));
       // Runs that started are reported even when others could not be: nothing is lost silently.
-      res.status(failed === 0 ? 202 : failed === results.length ? 503 : 207).json({ runs: results, started: results.length - failed, failed });
+      // All failed: an outage if any item met one, else the items' own (client) error.
+      const allFailed = failures.length === results.length ? (failures.some((status) => status >= 500) ? 503 : 400) : undefined;
+      res.status(failures.length === 0 ? 202 : (allFailed ?? 207)).json({ runs: results.map((r) => ('error' in r ? { error: r.error } : r)), started: results.length - failures.length, failed: failures.length });
     } finally {
       release();
     }

@@ -1,19 +1,18 @@
+import { liveWorkerServes } from '../../db/workers.repository.js';
+import type { Run } from '../../db/schema.js';
+import { DAG_RUN_WORKFLOW } from '../../services/schedules.js';
 import type { ApiDeps } from '../deps.js';
 
-const CACHE_MS = 2_000;
-
 /**
- * Whether any worker polls the run task queue (Temporal's DescribeTaskQueue pollers), cached
- * for a moment so a busy GET /api/runs/:id does not ask Temporal every time.
+ * Whether a run is waiting for a worker: it is pending and no live worker on the API's task
+ * queue serves its task (task runs) or the dagRun workflow (workflow runs). Read from the
+ * `workers` table, which a stopped worker leaves at once and a dead one within ~6 s
+ * (Temporal's pollers list keeps a gone worker for about 15 s).
  */
-export function workerPresence({ client, namespace, taskQueue }: Pick<ApiDeps, 'client' | 'namespace' | 'taskQueue'>): () => Promise<boolean> {
-  let cached: { at: number; polling: boolean } | undefined;
-  return async () => {
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.polling;
-    const polling = await client.workflowService
-      .describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 /* WORKFLOW */ })
-      .then((r) => (r.pollers?.length ?? 0) > 0, () => true); // unknown: do not claim no worker
-    cached = { at: Date.now(), polling };
-    return polling;
+export function waitingForWorker({ db, taskQueue }: Pick<ApiDeps, 'db' | 'taskQueue'>): (run: Run) => Promise<boolean> {
+  return async (run) => {
+    if (run.status !== 'pending') return false;
+    const need = run.kind === 'workflow' ? { workflowType: DAG_RUN_WORKFLOW } : { task: run.task };
+    return !(await liveWorkerServes(db, taskQueue, need));
   };
 }

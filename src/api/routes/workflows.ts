@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseDefinition, type DagDefinition, type DagError } from '../../dag/definition.js';
 import { validateDefinition } from '../../dag/validate.js';
+import { taskOptions } from '../../tasks/task-options.js';
 import { activateVersion, findDefinition, insertDefinitionVersion, listWorkflows, versionsOf, type StoredDefinition } from '../../db/workflows.repository.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../../services/errors.js';
@@ -34,7 +35,13 @@ export function workflowRoutes(deps: ApiDeps): Router {
   const checked = (body: unknown): DagDefinition => {
     const parsed = parseDefinition(body);
     if (!parsed.ok) throw invalid(parsed.errors);
-    const errors = validateDefinition(parsed.definition, { taskExists: (slug) => registry.get(slug) !== undefined });
+    const errors = validateDefinition(parsed.definition, {
+      taskExists: (slug) => registry.get(slug) !== undefined,
+      taskPolicy: (slug) => {
+        const task = registry.get(slug);
+        return task && taskOptions(task);
+      },
+    });
     if (parsed.definition.input) {
       try {
         z.fromJSONSchema(parsed.definition.input as Parameters<typeof z.fromJSONSchema>[0]);

@@ -1,7 +1,21 @@
 import { sql, type Kysely } from 'kysely';
-import { TRIGGER_SOURCES } from '../../runs/states.js';
-import { LOG_LEVELS } from '../../tasks/ml.types.js';
-import { applyStateMachine, sqlList as list } from './state-sql.js';
+import { applyStateMachine, sqlList as list, type FrozenStateMachine } from './state-sql.js';
+
+// Frozen copies of the constants as released with this migration (never import live ones).
+const TRIGGER_SOURCES = ['user', 'api', 'schedule', 'webhook'];
+const LOG_LEVELS = ['log', 'info', 'warn', 'danger', 'success', 'markdown', 'json', 'error', 'system'];
+const STATE_MACHINE: FrozenStateMachine = {
+  states: ['pending', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'],
+  transitions: {
+    pending: ['running', 'failed', 'timeout', 'cancelled'],
+    running: ['running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'],
+    retrying: ['running', 'failed', 'timeout', 'cancelled'],
+    complete: [],
+    failed: [],
+    timeout: [],
+    cancelled: [],
+  },
+};
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -23,7 +37,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX runs_task_created_idx ON runs (task, created_at DESC)`.execute(db);
   await sql`CREATE INDEX runs_open_idx ON runs (updated_at) WHERE status IN ('pending', 'running', 'retrying')`.execute(db);
 
-  await applyStateMachine(db);
+  await applyStateMachine(db, STATE_MACHINE);
   await sql`
     CREATE TRIGGER runs_transition BEFORE UPDATE ON runs
     FOR EACH ROW EXECUTE FUNCTION conveyor_check_run_transition()`.execute(db);

@@ -1,5 +1,20 @@
 import { sql, type Kysely } from 'kysely';
-import { applyStateMachine } from './state-sql.js';
+import { applyStateMachine, type FrozenStateMachine } from './state-sql.js';
+
+// A frozen copy of the state machine as released with this migration: adds `expired`.
+const STATE_MACHINE: FrozenStateMachine = {
+  states: ['pending', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled', 'expired'],
+  transitions: {
+    pending: ['running', 'failed', 'timeout', 'cancelled', 'expired'],
+    running: ['running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'],
+    retrying: ['running', 'failed', 'timeout', 'cancelled'],
+    complete: [],
+    failed: [],
+    timeout: [],
+    cancelled: [],
+    expired: [],
+  },
+};
 
 /** What the full HTTP API keeps per run: kind, tags, idempotency, schedule, re-run link, delay and ttl; the `expired` state. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -12,7 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN rerun_of text REFERENCES runs (id) ON DELETE SET NULL,
       ADD COLUMN run_at timestamptz,
       ADD COLUMN expires_at timestamptz`.execute(db);
-  await applyStateMachine(db);
+  await applyStateMachine(db, STATE_MACHINE);
   // Keyset pagination, newest first, with or without a filter.
   await sql`CREATE INDEX runs_created_idx ON runs (created_at DESC, id DESC)`.execute(db);
   await sql`CREATE INDEX runs_tags_idx ON runs USING gin (tags)`.execute(db);

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { NODE_STATUSES } from '../../dag/types.js';
 import { sqlList } from './state-sql.js';
+
+// A frozen copy of the node statuses as released with this migration (never import live ones).
+const NODE_STATUSES = ['pending', 'waiting_inputs', 'running', 'retrying', 'complete', 'failed', 'skipped', 'cancelled'];
 
 /** DAG runs: the definition version a run is pinned to, one step row per node, node ids on log lines. */
 export async function up(db: Kysely<unknown>): Promise<void> {
