@@ -82,7 +82,8 @@ export const lastLine = (text: string) => text.split('\n').map((l) => l.trim()).
 /** Spawns a server binary and resolves once it logs that it accepts connections; rejects with its last stderr line. */
 export function spawnUntilReady(command: string, args: string[], options: { uid?: number; gid?: number }): Promise<ReturnType<typeof spawn>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, like the Temporal dev server: stopped by Conveyor after the worker drains.
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.on('error', reject);
     child.stderr!.on('data', (chunk: Buffer) => {

@@ -22,6 +22,12 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   headless?: boolean;
+  /**
+   * Start it in a process group of its own (`conveyor dev`): Ctrl-C in a terminal then reaches
+   * only Conveyor, which stops the server after the worker has drained, instead of the server
+   * vanishing under in-flight attempts. Tests leave it in theirs, so a Ctrl-C stops it with them.
+   */
+  ownProcessGroup?: boolean;
   /** Extra dynamic config, e.g. lowered limits for a test. */
   dynamicConfig?: string[];
   log?: (line: string) => void;
@@ -60,7 +66,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort ?? (await freePort())));
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.ownProcessGroup === true });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -53,7 +53,7 @@ async function startEverything(config: Config, format: LogFormat, options: DevOp
   let uiUrl = config.temporal.uiUrl;
   if (!address) {
     const cliPath = await ensureTemporalCli({ explicitPath: config.temporal.cliPath });
-    const server = await startDevServer({ cliPath, dataDir: path.join(config.dataDir, 'temporal'), port: config.devPorts.temporal, uiPort: config.temporal.uiPort });
+    const server = await startDevServer({ cliPath, dataDir: path.join(config.dataDir, 'temporal'), port: config.devPorts.temporal, uiPort: config.temporal.uiPort, ownProcessGroup: true });
     started.push({ name: 'Temporal dev server', stop: () => server.stop() });
     address = server.address;
     uiUrl = server.uiUrl ?? uiUrl;
