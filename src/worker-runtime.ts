@@ -6,6 +6,7 @@ import { createActivities } from './activities/index.js';
 import type { Database } from './db/schema.js';
 import type { Logger } from './logger.js';
 import type { TaskRegistry } from './tasks/registry.js';
+import type { SlotWaker } from './activities/slot-waker.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 export const WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
@@ -18,6 +19,7 @@ export interface ConveyorWorkerOptions {
   logger: Logger;
   registry: TaskRegistry;
   heartbeatIntervalMs: number;
+  slotWaker?: SlotWaker;
   /** A prebuilt bundle (production, tests); else the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -49,7 +51,7 @@ export async function createConveyorWorker(options: ConveyorWorkerOptions): Prom
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker }),
     // Heartbeats reach the server at least this often, so cancellation reaches a task within about this long.
     maxHeartbeatThrottleInterval: options.heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: options.heartbeatIntervalMs,

@@ -8,6 +8,7 @@ import { loadTasks } from './tasks/registry.js';
 import { DAG_RUN_WORKFLOW, TASK_RUN_WORKFLOW } from './services/schedules.js';
 import { createConveyorWorker, installRuntime } from './worker-runtime.js';
 import { startPresence } from './worker-presence.js';
+import { createSlotWaker } from './activities/slot-waker.js';
 
 export interface RunningWorker {
   /** This worker's id in the `workers` table (GET /api/workers). */
@@ -39,6 +40,9 @@ export async function startWorker(config: Config, address: string, databaseUrl: 
   };
   try {
     installRuntime('WARN', config.workerMetricsAddress);
+    // Opens its LISTEN connection only when a limited task first waits for a slot.
+    const slotWaker = createSlotWaker(databaseUrl, logger);
+    closers.push(() => slotWaker.close());
     const connection = await NativeConnection.connect({ address });
     closers.push(() => connection.close());
     const client = await connectClient(config, address);
@@ -51,6 +55,7 @@ export async function startWorker(config: Config, address: string, databaseUrl: 
       logger,
       registry,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
+      slotWaker,
       workflowBundle: options.workflowBundle,
       shutdownGraceTime: options.shutdownGraceTime,
     });

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { TaskRegistry } from '../tasks/registry.js';
+import type { SlotWaker } from './slot-waker.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -9,4 +10,6 @@ export interface ActivityDeps {
   registry: TaskRegistry;
   /** How often a running attempt heartbeats on its own (cancellation and dead-worker detection). */
   heartbeatIntervalMs: number;
+  /** Wakes attempts waiting for a concurrency slot (LISTEN/NOTIFY); without it they re-check on a timer. */
+  slotWaker?: SlotWaker;
 }

@@ -7,13 +7,15 @@ import { expiredError, isExpired } from '../runs/expiry.js';
 import { LogBuffer } from './log-buffer.js';
 import { concludeFailedAttempt, runTaskAttempt, startHeartbeats, toActivityError } from './task-attempt.js';
 import type { ActivityDeps } from './deps.js';
+import { takeSlot, type HeldSlot } from './concurrency-slot.js';
+import { timerSlotWaker } from './slot-waker.js';
 
 /**
  * One attempt of a task run: marks the run running, calls the task with `ml`,
  * heartbeats (with the last checkpoint) while it runs, flushes its logs and
  * records the outcome. Temporal retries it per the task's policy.
  */
-export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }: ActivityDeps) {
+export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs, slotWaker = timerSlotWaker }: ActivityDeps) {
   return async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
     const ctx = Context.current();
     const { attempt } = ctx.info;
@@ -22,12 +24,19 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }:
 
     // From the first write to the last: a slow write must not look like a lost worker.
     const heartbeats = startHeartbeats(ctx, heartbeatIntervalMs);
+    let slot: HeldSlot | undefined;
     try {
       if (input.expiresAt && attempt === 1 && isExpired(input.expiresAt)) {
         // Scheduled in time, but no worker slot took it before its ttl passed.
         const expired = expiredError(input.expiresAt);
         await withDbRetry(() => finishRun(db, input.runId, { status: 'expired', error: expired }));
         throw ApplicationFailure.nonRetryable(expired.message, expired.type);
+      }
+      if (task.concurrency) {
+        // Only a limited task pays for this: an unlimited one issues no extra query.
+        const leaseMs = ctx.info.heartbeatTimeoutMs ?? task.heartbeatTimeoutMs;
+        const run = { runId: input.runId, task: task.slug, inputs: input.inputs, attempt, priority: input.priority, concurrencyKey: input.concurrencyKey, expiresAt: input.expiresAt };
+        slot = await takeSlot({ db, logger, waker: slotWaker, ctx, concurrency: task.concurrency, run, leaseMs, renewEveryMs: Math.max(heartbeatIntervalMs, leaseMs / 3) });
       }
       const temporalRunId = ctx.info.workflowExecution?.runId;
       const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));
@@ -66,6 +75,8 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs }:
         throw toActivityError(error);
       }
     } finally {
+      // Before the heartbeats stop: a slow release must not look like a lost worker.
+      await slot?.release();
       heartbeats.stop();
     }
   };

@@ -29,17 +29,29 @@ export const delayUntil = z
 export const tag = z.string().regex(/^[\w.:/-]{1,64}$/, 'tags: 1-64 characters of letters, digits, _ . : / -');
 export const idempotencyKey = z.string().min(1).max(200);
 
+/** 1 runs first … 5 last; the words map to 1, 3 and 5. */
+export const priority = z.union([z.number().int().min(1).max(5), z.enum(['high', 'normal', 'low']).transform((p) => ({ high: 1, normal: 3, low: 5 })[p])]);
+export const concurrencyKey = z.string().min(1).max(200);
+
 export const triggerBody = z.strictObject({
   inputs: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
   delay: delayUntil.optional(),
   ttl: durationMs.refine((ms) => ms > 0, 'ttl must be positive').refine((ms) => ms <= MAX_DELAY_MS, 'ttl may be at most a year').optional(),
   tags: z.array(tag).max(20).optional(),
+  priority: priority.optional(),
+  concurrencyKey: concurrencyKey.optional(),
 });
 
 export const batchBody = z.strictObject({
   items: z
-    .array(z.strictObject({ inputs: z.unknown().optional(), idempotencyKey: idempotencyKey.optional(), tags: z.array(tag).max(20).optional() }))
+    .array(z.strictObject({
+        inputs: z.unknown().optional(),
+        idempotencyKey: idempotencyKey.optional(),
+        tags: z.array(tag).max(20).optional(),
+        priority: priority.optional(),
+        concurrencyKey: concurrencyKey.optional(),
+      }),)
     .min(1)
     .max(1_000),
 });

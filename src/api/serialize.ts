@@ -25,6 +25,9 @@ export function runView(run: Run) {
     rerunOf: run.rerun_of,
     runAt: run.run_at?.toISOString() ?? null,
     expiresAt: run.expires_at?.toISOString() ?? null,
+    priority: run.priority,
+    concurrencyKey: run.concurrency_key,
+    queuedReason: run.status === 'queued' ? run.queued_reason : null,
   };
 }
 

@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007_workers.js';
 import * as m0008 from './migrations/0008_log_order.js';
 import * as m0009 from './migrations/0009_open_runs_by_id.js';
 import * as m0010 from './migrations/0010_run_events.js';
+import * as m0011 from './migrations/0011_concurrency.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_log_order': m0008,
   '0009_open_runs_by_id': m0009,
   '0010_run_events': m0010,
+  '0011_concurrency': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -165,7 +165,7 @@ export async function listOpenRuns(db: Db, olderThan: Date, limit: number, after
   let query = db
     .selectFrom('runs')
     .select(['id', 'status', 'temporal_run_id'])
-    .where('status', 'in', ['pending', 'running', 'retrying'] satisfies RunStatus[])
+    .where('status', 'in', ['pending', 'queued', 'running', 'retrying'] satisfies RunStatus[])
     .where('updated_at', '<', olderThan);
   if (afterId !== undefined) query = query.where('id', '>', afterId);
   return query.orderBy('id').limit(limit).execute();

@@ -39,6 +39,24 @@ export interface RunsTable {
   /** kind = workflow: the definition version the run is pinned to. */
   workflow_slug: string | null;
   workflow_version: number | null;
+  /** 1 runs first, 5 last (default 3). */
+  priority: Generated<number>;
+  /** The concurrency key the trigger gave (overrides the task's key expression). */
+  concurrency_key: string | null;
+  /** Which limit a `queued` run waits for, and its position then. */
+  queued_reason: string | null;
+}
+
+/** An attempt holding (`held`) or waiting for a concurrency slot (migration 0011). */
+export interface ConcurrencySlotsTable {
+  run_id: string;
+  attempt: number;
+  scope: string;
+  key: string;
+  priority: number;
+  enqueued_at: Generated<Date>;
+  held: Generated<boolean>;
+  lease_expires_at: Date;
 }
 
 export interface RunStepsTable {
@@ -131,6 +149,7 @@ export interface Database {
   workflow_active_versions: WorkflowActiveVersionsTable;
   run_steps: RunStepsTable;
   workers: WorkersTable;
+  concurrency_slots: ConcurrencySlotsTable;
 }
 
 export type Run = Selectable<RunsTable>;

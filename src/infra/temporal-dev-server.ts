@@ -12,6 +12,8 @@ export const DEV_SERVER_TUNING = [
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
   'system.enableActivityEagerExecution=true',
+  // Honours a workflow's priority.priorityKey in matching (Server 1.29 has it off by default).
+  'matching.useNewMatcher=true',
 ];
 export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=1'];
 

@@ -28,6 +28,10 @@ export interface TaskRunInput {
   expiresAt?: string;
   /** What the API's row holds beyond the above, so a row lost to an unknown start outcome comes back whole. */
   row?: RunRowExtras;
+  /** 1 first … 5 last (default 3): the order queued runs take a freed concurrency slot; also Temporal's priorityKey. */
+  priority?: number;
+  /** Overrides the task's concurrency key expression. */
+  concurrencyKey?: string;
 }
 
 /** Row fields a workflow carries only to re-create its run's row (`ensureRun`) should the API have removed it. */
@@ -69,6 +73,10 @@ export interface ExecuteTaskInput {
   /** The run's delayed start, and the row extras, for re-creating a missing row. */
   runAt?: string;
   row?: RunRowExtras;
+  /** 1 first … 5 last: the order in which queued runs take a freed concurrency slot (default 3). */
+  priority?: number;
+  /** Overrides the task's concurrency key expression. */
+  concurrencyKey?: string;
 }
 
 /** A bookkeeping write no retry can make succeed (bad data, a rejected row): its local activity is not retried. */

@@ -5,8 +5,9 @@
  *
  *   pending → running → (retrying ↔ running) → complete | failed | timeout | cancelled
  *   pending → expired (its ttl passed before it started)
+ *   pending | running | retrying → queued → running (waiting for a concurrency slot)
  */
-export const RUN_STATES = ['pending', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled', 'expired'] as const;
+export const RUN_STATES = ['pending', 'queued', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled', 'expired'] as const;
 export type RunStatus = (typeof RUN_STATES)[number];
 
 export const TERMINAL_STATES = ['complete', 'failed', 'timeout', 'cancelled', 'expired'] as const satisfies readonly RunStatus[];
@@ -18,9 +19,11 @@ export type TerminalStatus = (typeof TERMINAL_STATES)[number];
  * cancelled before it ever runs (unknown task, invalid inputs, run timeout).
  */
 export const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  pending: ['running', 'failed', 'timeout', 'cancelled', 'expired'],
-  running: ['running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'],
-  retrying: ['running', 'failed', 'timeout', 'cancelled'],
+  pending: ['queued', 'running', 'failed', 'timeout', 'cancelled', 'expired'],
+  // Waiting for a concurrency slot: still cancellable, and its ttl still counts.
+  queued: ['running', 'failed', 'timeout', 'cancelled', 'expired'],
+  running: ['queued', 'running', 'retrying', 'complete', 'failed', 'timeout', 'cancelled'],
+  retrying: ['queued', 'running', 'failed', 'timeout', 'cancelled'],
   complete: [],
   failed: [],
   timeout: [],

@@ -14,6 +14,7 @@ import type { ServiceDeps } from './deps.js';
 import { ApiError } from './errors.js';
 import { invalidArgumentReason } from './temporal-errors.js';
 import { runsTriggered } from '../api/metrics.js';
+import { DEFAULT_PRIORITY } from '../runs/priority.js';
 import { zodDetails } from './validate.js';
 
 export interface TriggerRequest {
@@ -27,6 +28,10 @@ export interface TriggerRequest {
   /** A run not running by then ends as `expired`. */
   expiresAt?: Date;
   rerunOf?: string;
+  /** 1 runs first … 5 last (default 3): the order queued runs take a slot, and Temporal's priorityKey. */
+  priority?: number;
+  /** Overrides the task's concurrency key. */
+  concurrencyKey?: string;
 }
 
 export interface TriggerResult {
@@ -68,6 +73,9 @@ export async function triggerRun(deps: ServiceDeps, request: TriggerRequest): Pr
     rerun_of: request.rerunOf ?? null,
     run_at: request.runAt ?? null,
     expires_at: request.expiresAt ?? null,
+    // Unsaid, the column's default (3): the insert stays what it was.
+    ...(request.priority !== undefined ? { priority: request.priority } : {}),
+    ...(request.concurrencyKey !== undefined ? { concurrency_key: request.concurrencyKey } : {}),
   };
   return startRun(deps, row, 'taskRun', (run) => taskRunInput(task, run));
 }
@@ -81,6 +89,8 @@ export function taskRunInput(task: Task, run: Run): TaskRunInput {
     options: taskOptions(task),
     ...(run.run_at ? { runAt: run.run_at.toISOString() } : {}),
     ...(run.expires_at ? { expiresAt: run.expires_at.toISOString() } : {}),
+    ...(run.priority !== DEFAULT_PRIORITY ? { priority: run.priority } : {}),
+    ...(run.concurrency_key !== null ? { concurrencyKey: run.concurrency_key } : {}),
     ...rowExtras(run),
   };
 }
@@ -145,6 +155,8 @@ function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'd
         { key: ConveyorTask, value: run.task },
         { key: ConveyorTriggeredBy, value: run.triggered_by },
       ],
+      // Temporal's matching honours it with matching.useNewMatcher (README); activities inherit it.
+      ...(run.priority !== undefined && run.priority !== DEFAULT_PRIORITY ? { priority: { priorityKey: run.priority } } : {}),
     }),
   );
 }

@@ -6,6 +6,7 @@ import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
 import { describePolicyProblems, policyProblems } from './policy-rules.js';
 import { taskOptions } from './task-options.js';
 import type { Ml } from './ml.types.js';
+import { concurrencySchema, toConcurrency, type Concurrency, type ConcurrencyConfig } from './concurrency.js';
 
 export interface RetryConfig {
   maxAttempts: number;
@@ -23,6 +24,8 @@ export interface TaskConfig<Input = unknown, Output = unknown> {
   retry?: Partial<RetryConfig>;
   timeout?: { attempt?: Duration; run?: Duration };
   heartbeatTimeout?: Duration;
+  /** Cluster-wide limits on attempts running at once; absent, the task is unlimited (and pays nothing). */
+  concurrency?: ConcurrencyConfig;
   fn: (ml: Ml, inputs: Input) => Promise<Output> | Output;
 }
 
@@ -36,6 +39,7 @@ export interface Task<Input = unknown, Output = unknown> {
   retry: { maxAttempts: number; initialDelayMs: number; backoffFactor: number; maxDelayMs: number };
   timeout: { attemptMs: number; runMs?: number };
   heartbeatTimeoutMs: number;
+  concurrency?: Concurrency;
   fn: (ml: Ml, inputs: Input) => Promise<Output> | Output;
 }
 
@@ -65,6 +69,7 @@ const configSchema = z.strictObject({
     .optional(),
   timeout: z.strictObject({ attempt: duration.optional(), run: duration.optional() }).optional(),
   heartbeatTimeout: duration.optional(),
+  concurrency: concurrencySchema.optional(),
   fn: z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function', { message: 'fn must be a function' }),
 });
 
@@ -74,6 +79,12 @@ export function defineTask<Input = unknown, Output = unknown>(config: TaskConfig
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     throw new TaskDefinitionError(`invalid task ${JSON.stringify(config?.slug ?? '')}: ${where}${issue?.message ?? 'invalid'}`);
+  }
+  let concurrency: Concurrency | undefined;
+  try {
+    concurrency = config.concurrency ? toConcurrency(config.concurrency) : undefined;
+  } catch (error) {
+    throw new TaskDefinitionError(`invalid task ${JSON.stringify(config.slug)}: concurrency.key: ${(error as Error).message}`);
   }
   const retry = { ...TASK_DEFAULTS.retry, ...config.retry };
   const initialDelayMs = toMs(retry.initialDelay);
@@ -95,6 +106,7 @@ export function defineTask<Input = unknown, Output = unknown>(config: TaskConfig
       runMs: config.timeout?.run === undefined ? undefined : toMs(config.timeout.run),
     },
     heartbeatTimeoutMs: toMs(config.heartbeatTimeout ?? TASK_DEFAULTS.heartbeatTimeout),
+    ...(concurrency ? { concurrency } : {}),
     fn: config.fn,
   };
   // The same rules the taskRun workflow checks its options with: a task defined here always runs.

@@ -99,6 +99,8 @@ export async function taskRun(input: TaskRunInput): Promise<unknown> {
         // Only for re-creating a row the API removed after a start it could not confirm.
         ...(input.runAt ? { runAt: input.runAt } : {}),
         ...(input.row ? { row: input.row } : {}),
+        ...(input.priority !== undefined ? { priority: input.priority } : {}),
+        ...(input.concurrencyKey !== undefined ? { concurrencyKey: input.concurrencyKey } : {}),
       }),
     );
   } catch (error) {

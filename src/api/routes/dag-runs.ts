@@ -18,7 +18,8 @@ import { executeWorkflow } from '../../services/execute-workflow.js';
 import { signalRun } from '../../services/signal-run.js';
 import { parseBody } from '../../services/validate.js';
 
-const executeBody = triggerBody;
+// Priority and concurrency keys apply to task runs only (so far).
+const executeBody = triggerBody.omit({ priority: true, concurrencyKey: true });
 const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });
 const executionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 

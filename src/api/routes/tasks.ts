@@ -62,6 +62,8 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
         triggeredBy: 'api',
         idempotencyKey: body.idempotencyKey,
         tags: body.tags,
+        priority: body.priority,
+        concurrencyKey: body.concurrencyKey,
         runAt: body.delay && body.delay.getTime() > now ? body.delay : undefined,
         expiresAt: body.ttl ? expiresAtFor(body.ttl, body.delay, now) : undefined,
       });
@@ -94,7 +96,9 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
     if (bad.length) throw new ApiError(400, 'invalid_items', `${bad.length} item(s) invalid; no run started`, bad);
     const release = admit(items.length);
     try {
-      const requests: TriggerRequest[] = items.map((item) => ({ task, inputs: item.inputs ?? null, triggeredBy: 'api', idempotencyKey: item.idempotencyKey, tags: item.tags }));
+      const requests: TriggerRequest[] = items.map((item) => ({
+        task, inputs: item.inputs ?? null, triggeredBy: 'api', idempotencyKey: item.idempotencyKey, tags: item.tags, priority: item.priority, concurrencyKey: item.concurrencyKey,
+      }));
       const results = await mapLimited(requests, 32, (request) =>
         triggerRun(deps, request).then(
           ({ run, created }) => ({ ...triggerView(deps, run), created }),

@@ -1,0 +1,109 @@
+// Wakes attempts waiting for a concurrency slot without polling: one LISTEN connection per
+// worker process, opened the first time a limited task waits (an unlimited task never opens
+// it), on the channel conveyor_release_slot NOTIFYs with the scope whose slot was freed.
+import pg from 'pg';
+import { SLOT_CHANNEL } from '../db/slots.repository.js';
+import type { Logger } from '../logger.js';
+
+/** While the LISTEN connection is down, a waiter looks again after at most this long. */
+const DISCONNECTED_RECHECK_MS = 2_000;
+
+export interface SlotWaker {
+  /** Resolves when `scope` has a slot freed, at `until`, or (rejects) when `signal` aborts. */
+  wait(scope: string, until: number, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Without a LISTEN connection (activities built without a database URL): waiters re-check on a timer. */
+export const timerSlotWaker: SlotWaker = {
+  wait: (_scope, until, signal) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, Math.max(0, Math.min(until, Date.now() + DISCONNECTED_RECHECK_MS) - Date.now()));
+      signal.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+    }),
+  close: () => Promise.resolve(),
+};
+
+export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker {
+  const waiters = new Map<string, Set<() => void>>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<boolean> | undefined;
+  let closed = false;
+
+  const wakeScope = (scope: string) => {
+    for (const wake of waiters.get(scope) ?? []) wake();
+  };
+  const wakeAll = () => {
+    for (const scope of waiters.keys()) wakeScope(scope);
+  };
+
+  /** True once LISTENing; a failure is logged and retried by the next wait. */
+  const listen = (): Promise<boolean> => {
+    if (client) return Promise.resolve(true);
+    connecting ??= (async () => {
+      const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+      next.on('notification', (message) => {
+        if (message.payload) wakeScope(message.payload);
+      });
+      next.on('error', (err) => {
+        logger.warn({ err }, 'slot waker: LISTEN connection lost');
+        if (client === next) client = undefined;
+        void next.end().catch(() => undefined);
+        wakeAll(); // a release may have been missed: every waiter looks again
+      });
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${SLOT_CHANNEL}`);
+        if (closed) {
+          await next.end();
+          return false;
+        }
+        client = next;
+        return true;
+      } catch (err) {
+        logger.warn({ err }, 'slot waker: could not LISTEN; waiters re-check on a timer');
+        void next.end().catch(() => undefined);
+        return false;
+      } finally {
+        connecting = undefined;
+      }
+    })();
+    return connecting;
+  };
+
+  return {
+    async wait(scope, until, signal) {
+      const listening = await listen();
+      const deadline = listening ? until : Math.min(until, Date.now() + DISCONNECTED_RECHECK_MS);
+      await new Promise<void>((resolve, reject) => {
+        const set = waiters.get(scope) ?? new Set();
+        waiters.set(scope, set);
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', aborted);
+          set.delete(wake);
+          if (set.size === 0) waiters.delete(scope);
+        };
+        const wake = () => {
+          done();
+          resolve();
+        };
+        const aborted = () => {
+          done();
+          reject(signal.reason);
+        };
+        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+        set.add(wake);
+        if (signal.aborted) aborted();
+        else signal.addEventListener('abort', aborted, { once: true });
+      });
+    },
+    async close() {
+      closed = true;
+      await connecting;
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// The concurrency slot table (migration 0011): one row per attempt holding or waiting for a
+// slot, with a lease. Each call is one round trip; the decision happens in SQL under an
+// advisory lock, so it is exact across any number of workers.
+import { sql, type Kysely } from 'kysely';
+import { allowedPredecessors } from '../runs/states.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database>;
+
+export const SLOT_CHANNEL = 'conveyor_slots';
+
+export interface SlotRequest {
+  runId: string;
+  attempt: number;
+  /** The task slug. */
+  scope: string;
+  key: string;
+  limit?: number;
+  perKey?: number;
+  /** 1 first … 5 last. */
+  priority: number;
+  leaseMs: number;
+}
+
+export type SlotDecision =
+  | { granted: true }
+  | { granted: false; reason: string; position: number; /** When a lease in the scope runs out (a dead holder's slot frees then). */ retryAt?: Date };
+
+interface AcquireRow {
+  granted: boolean;
+  reason: string | null;
+  queue_position: number;
+  retry_at: Date | null;
+}
+
+/** Takes a slot, or records the attempt as waiting (its place in line is kept between calls). */
+export async function acquireSlot(db: Db, r: SlotRequest): Promise<SlotDecision> {
+  const { rows } = await sql<AcquireRow>`
+    SELECT * FROM conveyor_acquire_slot(${r.runId}, ${r.attempt}, ${r.scope}, ${r.key}, ${r.limit ?? null}::integer,
+      ${r.perKey ?? null}::integer, ${r.priority}, ${Math.ceil(r.leaseMs)})`.execute(db);
+  const row = rows[0];
+  if (!row || row.granted) return { granted: true };
+  return { granted: false, reason: row.reason ?? 'concurrency limit', position: row.queue_position, ...(row.retry_at ? { retryAt: row.retry_at } : {}) };
+}
+
+/** Frees the attempt's slot (or its place in line) and wakes the scope's waiters. Idempotent. */
+export async function releaseSlot(db: Db, runId: string, attempt: number): Promise<void> {
+  await sql`SELECT conveyor_release_slot(${runId}, ${attempt})`.execute(db);
+}
+
+/** Extends the attempt's lease; false when the row is gone (reaped after a lapse). */
+export async function renewSlot(db: Db, runId: string, attempt: number, leaseMs: number): Promise<boolean> {
+  const row = await db
+    .updateTable('concurrency_slots')
+    .set({ lease_expires_at: sql<Date>`clock_timestamp() + ${Math.ceil(leaseMs)} * interval '1 millisecond'` })
+    .where('run_id', '=', runId)
+    .where('attempt', '=', attempt)
+    .returning('run_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The run waits for a slot: `queued`, with which limit and its place in line. */
+export async function markQueued(db: Db, runId: string, reason: string): Promise<boolean> {
+  const row = await db
+    .updateTable('runs')
+    .set({ status: 'queued', queued_reason: reason })
+    .where('id', '=', runId)
+    .where('status', 'in', allowedPredecessors('queued'))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

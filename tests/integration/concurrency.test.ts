@@ -1,0 +1,108 @@
+// Concurrency limits across workers: exact limits (from the tasks' own timestamps), per key,
+// priority order, and no slot leaked by a cancel, a ttl expiry or a retry back-off.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Run } from '../../src/db/schema.js';
+import { useHarness } from '../support/harness.js';
+import { maxOverlap, type Interval } from '../support/overlap.js';
+
+export const CONCURRENCY_TASKS = path.resolve('tests/fixtures/concurrency-tasks');
+
+describe('concurrency limits', function () {
+  this.timeout(120_000);
+  const h = useHarness({ tasksDir: CONCURRENCY_TASKS });
+
+  const trigger = async (slug: string, body: Record<string, unknown>) => {
+    const res = await h.request('POST', `/api/tasks/${slug}`, body);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+  const finished = (ids: string[]) => Promise.all(ids.map((id) => h.waitForRun(id, undefined, 90_000)));
+  const intervalOf = (run: Run) => {
+    assert.equal(run.status, 'complete', JSON.stringify(run));
+    return run.result as Interval;
+  };
+  const slotRows = () => h.directDb.selectFrom('concurrency_slots').selectAll().execute();
+  const cancel = async (id: string) => assert.equal((await h.request('POST', `/api/runs/${id}/cancel`, {})).status, 202);
+  /** Holds the only slot of `single` until cancelled. */
+  const holdSingle = async () => {
+    const holder = await trigger('single', { inputs: { ms: 120_000 } });
+    await h.waitForRun(holder, (r) => r.status === 'running');
+    return holder;
+  };
+
+  afterEach(async () => {
+    assert.deepEqual(await slotRows(), [], 'every slot and place in line is released');
+  });
+
+  it('never runs more than `limit` attempts at once across three workers, and runs them all', async () => {
+    await h.startWorker();
+    await h.startWorker();
+    const ids = await Promise.all(Array.from({ length: 30 }, () => trigger('limited', { inputs: { ms: 300 } })));
+    const runs = await finished(ids);
+    assert.equal(maxOverlap(runs.map(intervalOf)), 2);
+    assert.ok(runs.some((r) => r.queued_reason?.startsWith('limit 2')), 'some runs waited for a slot');
+  });
+
+  it('limits per key, while runs of different keys overlap', async () => {
+    const customers = ['a', 'b', 'c'];
+    const ids = await Promise.all(customers.flatMap((customer) => Array.from({ length: 3 }, () => trigger('per-key', { inputs: { customer, ms: 300 } }))));
+    const runs = await finished(ids);
+    for (const customer of customers) {
+      const mine = runs.filter((r) => (r.inputs as { customer: string }).customer === customer);
+      assert.equal(maxOverlap(mine.map(intervalOf)), 1, `customer ${customer}`);
+    }
+    assert.ok(maxOverlap(runs.map(intervalOf)) > 1, 'different keys ran at the same time');
+  });
+
+  it('the concurrencyKey of a trigger overrides the key expression', async () => {
+    const ids = await Promise.all(['a', 'b', 'c'].map((customer) => trigger('per-key', { inputs: { customer, ms: 300 }, concurrencyKey: 'shared' })));
+    const runs = await finished(ids);
+    assert.equal(maxOverlap(runs.map(intervalOf)), 1);
+    assert.ok(runs.every((r) => r.concurrency_key === 'shared'));
+  });
+
+  it('starts waiting runs in priority order once the slot frees', async () => {
+    const holder = await holdSingle();
+    const low = await Promise.all(Array.from({ length: 10 }, () => trigger('single', { inputs: { ms: 10 }, priority: 'low' })));
+    const high = await Promise.all(Array.from({ length: 10 }, () => trigger('single', { inputs: { ms: 10 }, priority: 1 })));
+    await Promise.all([...low, ...high].map((id) => h.waitForRun(id, (r) => r.status === 'queued')));
+    const shown = (await h.request('GET', `/api/runs/${high[0]}`)).body;
+    assert.equal(shown.status, 'queued');
+    assert.equal(shown.priority, 1);
+    assert.match(shown.queuedReason, /^limit 1, position \d+$/);
+    await cancel(holder); // its slot is released on cancel: else nothing below starts
+    const [highRuns, lowRuns] = await Promise.all([finished(high), finished(low)]);
+    const lastHigh = Math.max(...highRuns.map((r) => intervalOf(r).startedAt));
+    const firstLow = Math.min(...lowRuns.map((r) => intervalOf(r).startedAt));
+    assert.ok(lastHigh < firstLow, 'every high-priority run started before any low one');
+    assert.equal((await h.waitForRun(holder)).status, 'cancelled');
+  });
+
+  it('cancels a queued run, and expires one whose ttl passes while queued', async () => {
+    const holder = await holdSingle();
+    const cancelled = await trigger('single', { inputs: { ms: 10 } });
+    const expiring = await trigger('single', { inputs: { ms: 10 }, ttl: '1500ms' });
+    await h.waitForRun(cancelled, (r) => r.status === 'queued');
+    await cancel(cancelled);
+    const [c, e] = await Promise.all([h.waitForRun(cancelled), h.waitForRun(expiring)]);
+    assert.equal(c.status, 'cancelled');
+    assert.equal(c.started_at, null, 'it never ran');
+    assert.equal(e.status, 'expired');
+    assert.equal(e.error?.type, 'Expired');
+    assert.notEqual(e.queued_reason, null, 'it expired while queued');
+    const rows = await slotRows();
+    assert.deepEqual(rows.map((r) => r.run_id), [holder], 'only the holder keeps a row');
+    await cancel(holder);
+    await h.waitForRun(holder);
+  });
+
+  it('gives the slot up while an attempt waits to retry', async () => {
+    const retried = await trigger('single', { inputs: { ms: 10, failFirst: true } });
+    await h.waitForRun(retried, (r) => r.status === 'retrying');
+    const other = intervalOf(await h.waitForRun(await trigger('single', { inputs: { ms: 10 } })));
+    const second = intervalOf(await h.waitForRun(retried));
+    assert.ok(other.endedAt <= second.startedAt, 'the other run ran during the back-off, before the second attempt');
+    assert.equal((await h.waitForRun(retried)).attempt, 2);
+  });
+});
