@@ -1,12 +1,9 @@
 // Concurrency limits across workers: exact limits (from the tasks' own timestamps), per key,
 // priority order, and no slot leaked by a cancel, a ttl expiry or a retry back-off.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { Run } from '../../src/db/schema.js';
 import { useHarness } from '../support/harness.js';
-import { maxOverlap, type Interval } from '../support/overlap.js';
-
-export const CONCURRENCY_TASKS = path.resolve('tests/fixtures/concurrency-tasks');
+import { CONCURRENCY_TASKS, maxOverlap, type Interval } from '../support/concurrency.js';
 
 describe('concurrency limits', function () {
   this.timeout(120_000);

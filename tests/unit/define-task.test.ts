@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { defineTask, isTask, TASK_DEFAULTS } from '../../src/tasks/define.js';
 import { z } from 'zod';
+import { concurrencyKeyOf } from '../../src/tasks/concurrency.js';
 
 describe('defineTask', () => {
   it('fills the documented defaults', () => {
@@ -38,9 +39,29 @@ describe('defineTask', () => {
       [{ slug: 'ok', fn: async () => 1, timeout: { attempt: 'forever' } }, /timeout.attempt/],
       [{ slug: 'ok', fn: async () => 1, input: { not: 'zod' } }, /input/],
       [{ slug: 'ok', fn: async () => 1, retries: 3 }, /retries|unrecognized/i],
+      [{ slug: 'ok', fn: async () => 1, concurrency: {} }, /concurrency: concurrency needs limit or perKey/],
+      [{ slug: 'ok', fn: async () => 1, concurrency: { limit: 0 } }, /concurrency.limit/],
+      [{ slug: 'ok', fn: async () => 1, concurrency: { limit: 1.5 } }, /concurrency.limit/],
+      [{ slug: 'ok', fn: async () => 1, concurrency: { limit: 2, perKey: 3 } }, /perKey may not exceed limit/],
+      [{ slug: 'ok', fn: async () => 1, concurrency: { perKey: 1, key: 'inputs.' } }, /concurrency.key/],
+      [{ slug: 'ok', fn: async () => 1, concurrency: { limit: 1, onLimit: 'drop' } }, /concurrency.onLimit/],
+      [{ slug: 'ok', fn: async () => 1, concurrency: { limit: 1, max: 2 } }, /concurrency|unrecognized/i],
     ];
     for (const [config, message] of cases) {
       assert.throws(() => defineTask(config as never), message, JSON.stringify(Object.keys(config)));
     }
+  });
+
+  it('normalises concurrency, and computes the key from the inputs or the trigger', () => {
+    const unlimited = defineTask({ slug: 'free', fn: async () => 1 });
+    assert.equal(unlimited.concurrency, undefined, 'an unlimited task carries nothing');
+    const task = defineTask({ slug: 'keyed', fn: async () => 1, concurrency: { limit: 4, perKey: 1, key: 'inputs.customer.id' } });
+    assert.equal(task.concurrency?.limit, 4);
+    assert.equal(task.concurrency?.perKey, 1);
+    assert.equal(task.concurrency?.onLimit, 'queue');
+    assert.equal(concurrencyKeyOf(task.concurrency!, { customer: { id: 'c-1' } }), 'c-1');
+    assert.equal(concurrencyKeyOf(task.concurrency!, { customer: { id: 7 } }), '7');
+    assert.equal(concurrencyKeyOf(task.concurrency!, {}), '', 'a missing key is the shared one');
+    assert.equal(concurrencyKeyOf(task.concurrency!, { customer: { id: 'c-1' } }, 'override'), 'override');
   });
 });

@@ -22,8 +22,15 @@ describe('run state machine', () => {
     assert.equal(canTransition('pending', 'retrying'), false);
   });
 
+  it('lets a run wait for a concurrency slot before any attempt, and cancel or expire while it waits', () => {
+    assert.deepEqual(allowedPredecessors('queued'), ['pending', 'running', 'retrying']);
+    for (const to of ['running', 'cancelled', 'expired', 'failed', 'timeout'] as const) assert.ok(canTransition('queued', to), to);
+    assert.equal(canTransition('queued', 'complete'), false, 'a queued run never ran');
+    assert.equal(canTransition('queued', 'retrying'), false);
+  });
+
   it('derives the predecessors used by conditional updates', () => {
-    assert.deepEqual(allowedPredecessors('running'), ['pending', 'running', 'retrying']);
+    assert.deepEqual(allowedPredecessors('running'), ['pending', 'queued', 'running', 'retrying']);
     assert.deepEqual(allowedPredecessors('complete'), ['running']);
     assert.deepEqual(allowedPredecessors('pending'), []);
   });

@@ -1,4 +1,8 @@
-// The most attempts running at once, from the tasks' own start and end timestamps.
+// Concurrency tests' fixtures, and the most attempts running at once from the tasks' own timestamps.
+import path from 'node:path';
+
+export const CONCURRENCY_TASKS = path.resolve('tests/fixtures/concurrency-tasks');
+
 export interface Interval {
   startedAt: number;
   endedAt: number;
