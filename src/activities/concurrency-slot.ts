@@ -16,6 +16,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 
+export const CONCURRENCY_LIMIT_ERROR = 'ConcurrencyLimit';
+
 export interface SlotInput {
   db: Kysely<Database>;
   logger: Logger;
@@ -61,6 +63,12 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
       if (signal.aborted) throw signal.reason;
       const decision = await withDbRetry(() => acquireSlot(db, request), { signal });
       if (decision.granted) return { release };
+      if (concurrency.onLimit === 'cancel-newest' && run.attempt === 1) {
+        // A new run over the limit ends at once; a retry of a run that already ran waits its turn.
+        const error = { type: CONCURRENCY_LIMIT_ERROR, message: `concurrency limit (${decision.reason})` };
+        await withDbRetry(() => finishRun(db, run.runId, { status: 'cancelled', error }));
+        throw ApplicationFailure.nonRetryable(error.message, error.type);
+      }
       if (!queued) {
         queued = true;
         await withDbRetry(() => markQueued(db, run.runId, `${decision.reason}, position ${decision.position}`));

@@ -14,6 +14,7 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workerRoutes } from './routes/workers.js';
+import { queueRoutes } from './routes/queues.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { dagRunRoutes } from './routes/dag-runs.js';
 import { keepRawBody } from './signature.js';
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(taskRoutes(deps, admit));
   app.use(runRoutes(deps));
   app.use(workerRoutes(deps));
+  app.use(queueRoutes(deps));
   app.use(webhookRoutes(deps, admit));
   app.use(scheduleRoutes(deps));
   app.use(workflowRoutes(deps));

@@ -71,3 +71,25 @@ export async function markQueued(db: Db, runId: string, reason: string): Promise
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export interface QueueUsage {
+  scope: string;
+  key: string;
+  running: number;
+  queued: number;
+  oldestQueuedAt: Date | null;
+}
+
+/** Per task and key in use: attempts holding a slot, waiting for one, and the oldest wait. Expired leases do not count. */
+export async function queueUsage(db: Db): Promise<QueueUsage[]> {
+  const { rows } = await sql<QueueUsage>`
+    SELECT scope, key,
+           count(*) FILTER (WHERE held)::int AS running,
+           count(*) FILTER (WHERE NOT held)::int AS queued,
+           min(enqueued_at) FILTER (WHERE NOT held) AS "oldestQueuedAt"
+      FROM concurrency_slots
+     WHERE lease_expires_at >= clock_timestamp()
+     GROUP BY scope, key
+     ORDER BY scope, key`.execute(db);
+  return rows;
+}

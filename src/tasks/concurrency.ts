@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { evaluate, ExpressionError, parseExpression, type Expr } from '../dag/expression.js';
 
-export const ON_LIMIT = ['queue'] as const;
+export const ON_LIMIT = ['queue', 'cancel-newest'] as const;
 export type OnLimit = (typeof ON_LIMIT)[number];
 
 /** What a task author writes. */
@@ -13,7 +13,7 @@ export interface ConcurrencyConfig {
   perKey?: number;
   /** An expression over the inputs, in the DAG expression language (e.g. `inputs.customerId`). */
   key?: string;
-  /** What a run over the limit does; only `queue` (wait for a slot) so far. */
+  /** What a new run over the limit does: `queue` (wait for a slot, the default) or `cancel-newest` (end it `cancelled`). */
   onLimit?: OnLimit;
 }
 

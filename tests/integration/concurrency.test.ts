@@ -2,6 +2,7 @@
 // priority order, and no slot leaked by a cancel, a ttl expiry or a retry back-off.
 import assert from 'node:assert/strict';
 import type { Run } from '../../src/db/schema.js';
+import { findRun } from '../../src/db/runs.repository.js';
 import { useHarness } from '../support/harness.js';
 import { CONCURRENCY_TASKS, maxOverlap, type Interval } from '../support/concurrency.js';
 
@@ -68,6 +69,13 @@ describe('concurrency limits', function () {
     assert.equal(shown.status, 'queued');
     assert.equal(shown.priority, 1);
     assert.match(shown.queuedReason, /^limit 1, position \d+$/);
+    const { queues } = (await h.request('GET', '/api/queues')).body;
+    const single = queues.find((q: { task: string }) => q.task === 'single');
+    assert.deepEqual({ ...single, oldestQueuedMs: typeof single.oldestQueuedMs }, {
+      task: 'single', limit: 1, perKey: null, key: null, running: 1, queued: 20, oldestQueuedMs: 'number',
+      keys: [{ key: '', running: 1, queued: 20, oldestQueuedMs: single.keys[0].oldestQueuedMs }],
+    });
+    assert.deepEqual(queues.map((q: { task: string }) => q.task).sort(), ['limited', 'newest', 'per-key', 'single'], 'only limited tasks');
     await cancel(holder); // its slot is released on cancel: else nothing below starts
     const [highRuns, lowRuns] = await Promise.all([finished(high), finished(low)]);
     const lastHigh = Math.max(...highRuns.map((r) => intervalOf(r).startedAt));
@@ -101,5 +109,18 @@ describe('concurrency limits', function () {
     const second = intervalOf(await h.waitForRun(retried));
     assert.ok(other.endedAt <= second.startedAt, 'the other run ran during the back-off, before the second attempt');
     assert.equal((await h.waitForRun(retried)).attempt, 2);
+  });
+
+  it('onLimit cancel-newest: a new run over the limit ends cancelled, the running one goes on', async () => {
+    const holder = await trigger('newest', { inputs: { ms: 120_000 } });
+    await h.waitForRun(holder, (r) => r.status === 'running');
+    const newest = await h.waitForRun(await trigger('newest', { inputs: { ms: 10 } }));
+    assert.equal(newest.status, 'cancelled');
+    assert.equal(newest.error?.type, 'ConcurrencyLimit');
+    assert.match(newest.error?.message ?? '', /^concurrency limit/);
+    assert.equal(newest.started_at, null, 'it never ran');
+    assert.equal((await findRun(h.directDb, holder))?.status, 'running');
+    await cancel(holder);
+    await h.waitForRun(holder);
   });
 });
