@@ -61,6 +61,7 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
     for (;;) {
       const signal = ctx.cancellationSignal;
       if (signal.aborted) throw signal.reason;
+      const seen = waker.mark(request.scope);
       const decision = await withDbRetry(() => acquireSlot(db, request), { signal });
       if (decision.granted) return { release };
       if (concurrency.onLimit === 'cancel-newest' && run.attempt === 1) {
@@ -81,7 +82,7 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
         throw ApplicationFailure.nonRetryable(expired.message, expired.type);
       }
       const leaseLapse = decision.retryAt ? decision.retryAt.getTime() + 50 : Date.now() + leaseMs;
-      await waker.wait(request.scope, Math.min(leaseLapse, expiresAt, Date.now() + leaseMs), signal);
+      await waker.wait(request.scope, Math.min(leaseLapse, expiresAt, Date.now() + leaseMs), signal, seen);
     }
   } catch (error) {
     await release();

@@ -9,13 +9,19 @@ import type { Logger } from '../logger.js';
 const DISCONNECTED_RECHECK_MS = 2_000;
 
 export interface SlotWaker {
-  /** Resolves when `scope` has a slot freed, at `until`, or (rejects) when `signal` aborts. */
-  wait(scope: string, until: number, signal: AbortSignal): Promise<void>;
+  /**
+   * What has been seen of `scope`'s releases; taken before an acquisition, so that a release
+   * landing between the acquisition and `wait` is not missed.
+   */
+  mark(scope: string): string;
+  /** Resolves when `scope` has a slot freed since `seen`, at `until`, or (rejects) when `signal` aborts. */
+  wait(scope: string, until: number, signal: AbortSignal, seen: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Without a LISTEN connection (activities built without a database URL): waiters re-check on a timer. */
 export const timerSlotWaker: SlotWaker = {
+  mark: () => '',
   wait: (_scope, until, signal) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, Math.max(0, Math.min(until, Date.now() + DISCONNECTED_RECHECK_MS) - Date.now()));
@@ -26,11 +32,16 @@ export const timerSlotWaker: SlotWaker = {
 
 export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker {
   const waiters = new Map<string, Set<() => void>>();
+  const releases = new Map<string, number>();
+  // Bumped by every (re)connection: what happened while not listening is unknown.
+  let connections = 0;
+  const mark = (scope: string) => `${connections}:${releases.get(scope) ?? 0}`;
   let client: pg.Client | undefined;
   let connecting: Promise<boolean> | undefined;
   let closed = false;
 
   const wakeScope = (scope: string) => {
+    releases.set(scope, (releases.get(scope) ?? 0) + 1);
     for (const wake of waiters.get(scope) ?? []) wake();
   };
   const wakeAll = () => {
@@ -59,6 +70,7 @@ export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker 
           return false;
         }
         client = next;
+        connections++;
         return true;
       } catch (err) {
         logger.warn({ err }, 'slot waker: could not LISTEN; waiters re-check on a timer');
@@ -72,8 +84,10 @@ export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker 
   };
 
   return {
-    async wait(scope, until, signal) {
+    mark,
+    async wait(scope, until, signal, seen) {
       const listening = await listen();
+      if (mark(scope) !== seen) return; // released since the caller looked: look again at once
       const deadline = listening ? until : Math.min(until, Date.now() + DISCONNECTED_RECHECK_MS);
       await new Promise<void>((resolve, reject) => {
         const set = waiters.get(scope) ?? new Set();
