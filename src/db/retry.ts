@@ -11,10 +11,14 @@ export function isConnectionError(error: unknown): boolean {
   return CONNECTION_MESSAGES.test(error.message);
 }
 
-/** SQLSTATE class 22 (data exception): the values were wrong, not the database; a retry cannot help. */
-export function isDataError(error: unknown): boolean {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('22');
+// SQLSTATE classes 22 (data exception, e.g. 22P05/22021: text Postgres cannot store) and 23
+// (integrity constraint violation): the values were wrong, not the database; no retry can help.
+const CONTENT_ERROR_CLASSES = ['22', '23'];
+
+/** Postgres refused the statement for its content, not because it is unreachable. */
+export function isContentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 && CONTENT_ERROR_CLASSES.includes(code.slice(0, 2));
 }
 
 export interface DbRetryOptions {

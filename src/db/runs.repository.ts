@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { allowedPredecessors, type RunStatus, type TerminalStatus, type TriggerSource } from '../runs/states.js';
 import type { Database, NewRun, Run, RunError } from './schema.js';
-import { isStorableText, storableText } from './storable.js';
+import { storableReplacer } from './storable.js';
 
 // Repository functions take `db` so they also work inside a transaction.
 type Db = Kysely<Database>;
@@ -15,15 +15,6 @@ export function toJson(value: unknown): string | null {
   if (value === undefined) return null;
   const json = JSON.stringify(value);
   return json !== undefined && MAYBE_UNSTORABLE_ESCAPE.test(json) ? JSON.stringify(value, storableReplacer) : json;
-}
-
-/** Called after toJSON(), so it sees what would be written: replaces bad strings, and keys by rebuilding their object. */
-function storableReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'string') return storableText(value);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.every(isStorableText)) return value;
-  return Object.fromEntries(keys.map((key) => [storableText(key), (value as Record<string, unknown>)[key]]));
 }
 
 export interface NewRunInput {

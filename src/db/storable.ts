@@ -19,20 +19,21 @@ export function storableText(text: string): string {
   return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, REPLACEMENT_CHARACTER) : text;
 }
 
-/** A JSON-like value whose strings and keys are all storable; returns the same object when nothing needs replacing. */
-export function storableJson<T>(value: T): T {
-  return findUnstorableText(value) === undefined ? value : (replaceDeep(value) as T);
+/**
+ * A JSON.stringify replacer that writes every string and key storable. Called after toJSON(),
+ * so it sees what would be written; an object with a bad key is rebuilt.
+ */
+export function storableReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.every(isStorableText)) return value;
+  return Object.fromEntries(keys.map((key) => [storableText(key), (value as Record<string, unknown>)[key]]));
 }
 
-function replaceDeep(value: unknown): unknown {
-  if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(replaceDeep);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[storableText(key)] = replaceDeep(inner);
-    return out;
-  }
-  return value;
+/** A JSON-like value whose strings and keys are all storable; returns the same object when nothing needs replacing. */
+export function storableJson<T>(value: T): T {
+  return findUnstorableText(value) === undefined ? value : (JSON.parse(JSON.stringify(value, storableReplacer)) as T);
 }
 
 /**

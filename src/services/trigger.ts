@@ -1,7 +1,7 @@
 // Starting a run: the one path every trigger takes (HTTP, batch, re-run, webhook).
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { isConnectionError, isDataError } from '../db/retry.js';
+import { isConnectionError, isContentError } from '../db/retry.js';
 import { formatIssues } from '../activities/validate-inputs.js';
 import { createRun, deleteRun, findRun } from '../db/runs.repository.js';
 import type { NewRun, Run } from '../db/schema.js';
@@ -172,7 +172,7 @@ async function startLanded(deps: ServiceDeps, id: string, error: unknown): Promi
 
 /** Only an unreachable database is an outage (503); a value Postgres refused is the request's fault. */
 function databaseError(deps: ServiceDeps, error: unknown, what: string): ApiError {
-  if (isDataError(error)) return new ApiError(400, 'invalid_value', `the database refused a value of the request: ${(error as Error).message}`);
+  if (isContentError(error)) return new ApiError(400, 'invalid_value', `the database refused a value of the request: ${(error as Error).message}`);
   if (!isConnectionError(error)) throw error;
   deps.logger.warn({ err: error }, `trigger refused: database unavailable (${what})`);
   return new ApiError(503, 'database_unavailable', `the database is unavailable; ${what}`);
