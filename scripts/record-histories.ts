@@ -74,6 +74,38 @@ async function recordScheduledRun(client: Client, cliPath: string, address: stri
   console.log(`recorded ${file}`);
 }
 
+/**
+ * A run that waited for a concurrency slot (`queued`) while another run held it, then completed:
+ * started as the API starts runs, with a priority and a concurrency key. Its worker serves the
+ * concurrency fixtures on a queue of their own (the queue is not part of the history's replay).
+ */
+async function recordQueuedRun(client: Client, connection: NativeConnection, db: Kysely<Database>, cliPath: string, address: string): Promise<void> {
+  const file = path.join(OUT, 'taskRun-api-queued.json');
+  if (await access(file).then(() => true, () => false)) return;
+  const registry = await loadTasks('tests/fixtures/concurrency-tasks');
+  const task = registry.get('single')!;
+  const taskQueue = 'conveyor-concurrency';
+  const worker = await createConveyorWorker({ connection, namespace: 'default', taskQueue, db, logger: createLogger('silent'), registry, heartbeatIntervalMs: 200 });
+  await worker.runUntil(async () => {
+    const start = (workflowId: string, input: Partial<TaskRunInput>) =>
+      client.workflow.start('taskRun', {
+        workflowId, taskQueue,
+        args: [{ task: 'single', triggeredBy: 'api', options: taskOptions(task), ...input }],
+        typedSearchAttributes: [{ key: ConveyorTask, value: 'single' }, { key: ConveyorTriggeredBy, value: 'api' as const }],
+      });
+    const holder = await start('history-queued-holder', { inputs: { ms: 3_000 } });
+    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('held', '=', true).executeTakeFirst())) await new Promise((r) => setTimeout(r, 100));
+    const queued = await start('history-api-queued', { inputs: { ms: 10 }, priority: 1, concurrencyKey: 'recorded' });
+    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('run_id', '=', queued.workflowId).where('held', '=', false).executeTakeFirst())) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all([holder.result(), queued.result()]);
+    const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', queued.workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
+    await writeFile(file, stdout);
+    console.log(`recorded ${file}`);
+  });
+}
+
 // dagRun: each definition is stored (version 1) before its run starts.
 const chain = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, task: 'noop' }));
 // `signals`: sent in order, each `afterMs` after the previous step; `cancelAfterMs`: a Temporal cancel request;
@@ -206,6 +238,7 @@ async function main(): Promise<void> {
       await recordScheduledRun(client, cliPath, server.address);
       await recordDagRuns(client, db, cliPath, server.address);
     });
+    await recordQueuedRun(client, connection, db, cliPath, server.address);
   } finally {
     await client.connection.close();
     await connection.close();

@@ -7,6 +7,7 @@ import type { Database } from './db/schema.js';
 import type { Logger } from './logger.js';
 import type { TaskRegistry } from './tasks/registry.js';
 import type { SlotWaker } from './activities/slot-waker.js';
+import type { ActivityDeps } from './activities/deps.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 export const WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
@@ -20,6 +21,7 @@ export interface ConveyorWorkerOptions {
   registry: TaskRegistry;
   heartbeatIntervalMs: number;
   slotWaker?: SlotWaker;
+  cancelRun?: ActivityDeps['cancelRun'];
   /** A prebuilt bundle (production, tests); else the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -51,7 +53,7 @@ export async function createConveyorWorker(options: ConveyorWorkerOptions): Prom
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker }),
+    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker, cancelRun: options.cancelRun }),
     // Heartbeats reach the server at least this often, so cancellation reaches a task within about this long.
     maxHeartbeatThrottleInterval: options.heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: options.heartbeatIntervalMs,

@@ -9,6 +9,7 @@ import { DAG_RUN_WORKFLOW, TASK_RUN_WORKFLOW } from './services/schedules.js';
 import { createConveyorWorker, installRuntime } from './worker-runtime.js';
 import { startPresence } from './worker-presence.js';
 import { createSlotWaker } from './activities/slot-waker.js';
+import { CANCEL_SIGNAL } from './runs/contract.js';
 
 export interface RunningWorker {
   /** This worker's id in the `workers` table (GET /api/workers). */
@@ -56,6 +57,7 @@ export async function startWorker(config: Config, address: string, databaseUrl: 
       registry,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       slotWaker,
+      cancelRun: (runId, reason) => client.workflow.getHandle(runId).signal(CANCEL_SIGNAL, { reason }),
       workflowBundle: options.workflowBundle,
       shutdownGraceTime: options.shutdownGraceTime,
     });

@@ -10,7 +10,7 @@ import { taskOptions } from '../tasks/task-options.js';
 import { formatIssues } from './validate-inputs.js';
 import type { ActivityDeps } from './deps.js';
 
-export interface PrepareRunInput extends Required<Pick<TaskRunInput, 'task' | 'triggeredBy'>> {
+export interface PrepareRunInput extends Required<Pick<TaskRunInput, 'task' | 'triggeredBy'>>, Pick<TaskRunInput, 'priority' | 'concurrencyKey'> {
   runId: string;
   inputs: unknown;
   temporalRunId: string;
@@ -35,7 +35,8 @@ export function createBookkeeping({ db, registry }: ActivityDeps) {
     /** Creates the run's row if it has none (CLI, schedule) and resolves the task's options. */
     async prepareRun(input: PrepareRunInput): Promise<PrepareRunResult> {
       const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy as TriggerSource };
-      await bookkeepingWrite(() => ensureRun(db, { ...run, temporalRunId: input.temporalRunId, scheduleId: input.scheduleId }), { signal: Context.current().cancellationSignal });
+      const queueing = { priority: input.priority, concurrencyKey: input.concurrencyKey };
+      await bookkeepingWrite(() => ensureRun(db, { ...run, ...queueing, temporalRunId: input.temporalRunId, scheduleId: input.scheduleId }), { signal: Context.current().cancellationSignal });
       const task = registry.get(input.task);
       let error: RunError | undefined;
       if (!task) error = { type: 'UnknownTask', message: `unknown task "${input.task}": no task with this slug is registered` };

@@ -4,7 +4,7 @@
 // dead worker's slot), at the run's ttl, or on cancellation.
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { acquireSlot, markQueued, releaseSlot, renewSlot, type SlotRequest } from '../db/slots.repository.js';
+import { acquireSlot, markQueued, releaseSlot, renewSlot, slotsAhead, type SlotDecision, type SlotRequest } from '../db/slots.repository.js';
 import { withDbRetry } from '../db/retry.js';
 import { finishRun } from '../db/runs.repository.js';
 import type { Logger } from '../logger.js';
@@ -28,6 +28,8 @@ export interface SlotInput {
   /** The lease: a holder that stops renewing (a dead worker) loses its slot after this long. */
   leaseMs: number;
   renewEveryMs: number;
+  /** Cancels another run (onLimit `cancel-in-progress`); without it such a task queues. */
+  cancelRun?: (runId: string, reason: string) => Promise<void>;
 }
 
 export interface HeldSlot {
@@ -35,7 +37,7 @@ export interface HeldSlot {
 }
 
 /** Waits for and takes a slot; throws (having given up its place in line) on cancellation or ttl expiry. */
-export async function takeSlot({ db, logger, waker, ctx, concurrency, run, leaseMs, renewEveryMs }: SlotInput): Promise<HeldSlot> {
+export async function takeSlot({ db, logger, waker, ctx, concurrency, run, leaseMs, renewEveryMs, cancelRun }: SlotInput): Promise<HeldSlot> {
   const request: SlotRequest = {
     runId: run.runId,
     attempt: run.attempt,
@@ -56,6 +58,7 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
       logger.error({ err, runId: run.runId }, 'could not release a concurrency slot'),
     );
   };
+  const replaced = new Set<string>();
   try {
     let queued = false;
     for (;;) {
@@ -69,6 +72,9 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
         const error = { type: CONCURRENCY_LIMIT_ERROR, message: `concurrency limit (${decision.reason})` };
         await withDbRetry(() => finishRun(db, run.runId, { status: 'cancelled', error }));
         throw ApplicationFailure.nonRetryable(error.message, error.type);
+      }
+      if (concurrency.onLimit === 'cancel-in-progress' && run.attempt === 1 && cancelRun) {
+        await replaceRunsAhead({ db, logger, request, decision, concurrency, replaced, cancelRun });
       }
       if (!queued) {
         queued = true;
@@ -87,5 +93,34 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
   } catch (error) {
     await release();
     throw error;
+  }
+}
+
+interface ReplaceInput {
+  db: Kysely<Database>;
+  logger: Logger;
+  request: SlotRequest;
+  decision: Extract<SlotDecision, { granted: false }>;
+  concurrency: Concurrency;
+  /** Runs already sent a cancel by this attempt: they still count until their slot is released. */
+  replaced: Set<string>;
+  cancelRun: (runId: string, reason: string) => Promise<void>;
+}
+
+/**
+ * onLimit `cancel-in-progress`: cancels enough of the runs ahead in line (holders first, oldest
+ * first) that this one is next. It then waits like any other: the limit stays exact, because the
+ * slot changes hands only when a cancelled attempt has stopped and released it.
+ */
+async function replaceRunsAhead({ db, logger, request, decision, concurrency, replaced, cancelRun }: ReplaceInput): Promise<void> {
+  const cap = (decision.byKey ? concurrency.perKey : concurrency.limit) ?? 1;
+  const ahead = await withDbRetry(() => slotsAhead(db, request, decision.byKey));
+  const victims = ahead.slice(0, Math.max(0, ahead.length - cap + 1)).filter((a) => !replaced.has(a.runId));
+  for (const victim of victims) {
+    replaced.add(victim.runId);
+    await cancelRun(victim.runId, `concurrency limit: replaced by run ${request.runId}`).catch((err: unknown) =>
+      // Already closed (its release is on the way) or Temporal briefly away: the next wake re-checks.
+      logger.warn({ err, runId: victim.runId }, 'could not cancel a run replaced by a newer one'),
+    );
   }
 }

@@ -12,4 +12,6 @@ export interface ActivityDeps {
   heartbeatIntervalMs: number;
   /** Wakes attempts waiting for a concurrency slot (LISTEN/NOTIFY); without it they re-check on a timer. */
   slotWaker?: SlotWaker;
+  /** Sends a run's workflow the `cancel` signal (onLimit `cancel-in-progress` replaces older runs). */
+  cancelRun?: (runId: string, reason: string) => Promise<void>;
 }

@@ -15,7 +15,7 @@ import { timerSlotWaker } from './slot-waker.js';
  * heartbeats (with the last checkpoint) while it runs, flushes its logs and
  * records the outcome. Temporal retries it per the task's policy.
  */
-export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs, slotWaker = timerSlotWaker }: ActivityDeps) {
+export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs, slotWaker = timerSlotWaker, cancelRun }: ActivityDeps) {
   return async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
     const ctx = Context.current();
     const { attempt } = ctx.info;
@@ -36,7 +36,7 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs, s
         // Only a limited task pays for this: an unlimited one issues no extra query.
         const leaseMs = ctx.info.heartbeatTimeoutMs ?? task.heartbeatTimeoutMs;
         const run = { runId: input.runId, task: task.slug, inputs: input.inputs, attempt, priority: input.priority, concurrencyKey: input.concurrencyKey, expiresAt: input.expiresAt };
-        slot = await takeSlot({ db, logger, waker: slotWaker, ctx, concurrency: task.concurrency, run, leaseMs, renewEveryMs: Math.max(heartbeatIntervalMs, leaseMs / 3) });
+        slot = await takeSlot({ db, logger, waker: slotWaker, ctx, concurrency: task.concurrency, run, leaseMs, renewEveryMs: Math.max(heartbeatIntervalMs, leaseMs / 3), cancelRun });
       }
       const temporalRunId = ctx.info.workflowExecution?.runId;
       const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));
@@ -45,7 +45,7 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs, s
       if (!existing) {
         // Started with `options` but without a row (not through Conveyor's API, or the API removed
         // it after a start it could not confirm): create it now, whole.
-        const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy, temporalRunId, runAt: input.runAt, expiresAt: input.expiresAt, ...input.row };
+        const run = { id: input.runId, task: input.task, inputs: input.inputs, triggeredBy: input.triggeredBy, temporalRunId, runAt: input.runAt, expiresAt: input.expiresAt, priority: input.priority, concurrencyKey: input.concurrencyKey, ...input.row };
         await withDbRetry(() => ensureRun(db, run));
         started = existing = await markStarted();
       }

@@ -32,6 +32,8 @@ export const idempotencyKey = z.string().min(1).max(200);
 /** 1 runs first … 5 last; the words map to 1, 3 and 5. */
 export const priority = z.union([z.number().int().min(1).max(5), z.enum(['high', 'normal', 'low']).transform((p) => ({ high: 1, normal: 3, low: 5 })[p])]);
 export const concurrencyKey = z.string().min(1).max(200);
+/** The same, as a query parameter (a string): "1".."5" or a word. */
+export const priorityParam = z.union([z.enum(['1', '2', '3', '4', '5']).transform(Number), priority]);
 
 export const triggerBody = z.strictObject({
   inputs: z.unknown().optional(),

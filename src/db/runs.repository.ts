@@ -49,6 +49,8 @@ export interface EnsuredRun extends NewRunInput {
   rerunOf?: string;
   runAt?: string;
   expiresAt?: string;
+  priority?: number;
+  concurrencyKey?: string;
 }
 
 /**
@@ -71,6 +73,8 @@ export async function ensureRun(db: Db, run: EnsuredRun): Promise<void> {
       rerun_of: run.rerunOf ?? null,
       run_at: run.runAt ? new Date(run.runAt) : null,
       expires_at: run.expiresAt ? new Date(run.expiresAt) : null,
+      ...(run.priority !== undefined ? { priority: run.priority } : {}),
+      concurrency_key: run.concurrencyKey ?? null,
     })
     .onConflict((oc) => oc.column('id').doUpdateSet({ temporal_run_id: run.temporalRunId ?? null }).where('runs.temporal_run_id', 'is', null))
     .execute();

@@ -24,7 +24,15 @@ export interface SlotRequest {
 
 export type SlotDecision =
   | { granted: true }
-  | { granted: false; reason: string; position: number; /** When a lease in the scope runs out (a dead holder's slot frees then). */ retryAt?: Date };
+  | {
+      granted: false;
+      reason: string;
+      position: number;
+      /** The limit hit is the per-key one (else the task's total). */
+      byKey: boolean;
+      /** When a lease in the scope runs out (a dead holder's slot frees then). */
+      retryAt?: Date;
+    };
 
 interface AcquireRow {
   granted: boolean;
@@ -40,7 +48,24 @@ export async function acquireSlot(db: Db, r: SlotRequest): Promise<SlotDecision>
       ${r.perKey ?? null}::integer, ${r.priority}, ${Math.ceil(r.leaseMs)})`.execute(db);
   const row = rows[0];
   if (!row || row.granted) return { granted: true };
-  return { granted: false, reason: row.reason ?? 'concurrency limit', position: row.queue_position, ...(row.retry_at ? { retryAt: row.retry_at } : {}) };
+  const reason = row.reason ?? 'concurrency limit';
+  return { granted: false, reason, position: row.queue_position, byKey: reason.startsWith('perKey'), ...(row.retry_at ? { retryAt: row.retry_at } : {}) };
+}
+
+/**
+ * The attempts in line before this one, in its scope (and key when `byKey`): holders first,
+ * then waiters ahead of it, oldest first. Live leases only.
+ */
+export async function slotsAhead(db: Db, r: Pick<SlotRequest, 'runId' | 'scope' | 'key'>, byKey: boolean): Promise<Array<{ runId: string; held: boolean }>> {
+  const { rows } = await sql<{ runId: string; held: boolean }>`
+    SELECT s.run_id AS "runId", s.held
+      FROM concurrency_slots s
+      JOIN concurrency_slots me ON me.run_id = ${r.runId}
+     WHERE s.scope = ${r.scope} AND (NOT ${byKey} OR s.key = ${r.key}) AND s.run_id <> me.run_id
+       AND s.lease_expires_at >= clock_timestamp()
+       AND (s.held OR (s.priority, s.enqueued_at, s.run_id) < (me.priority, me.enqueued_at, me.run_id))
+     ORDER BY s.held DESC, s.enqueued_at, s.run_id`.execute(db);
+  return rows;
 }
 
 /** Frees the attempt's slot (or its place in line) and wakes the scope's waiters. Idempotent. */

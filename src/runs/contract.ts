@@ -45,6 +45,9 @@ export interface RescheduleSignalInput {
   runAt: string;
 }
 
+/** The signal that cancels a task or DAG run, with an optional reason (CancelSignalInput). */
+export const CANCEL_SIGNAL = 'cancel';
+
 export interface CancelSignalInput {
   reason?: string;
 }

@@ -10,7 +10,7 @@ import { idempotentRunId, startRun, type TriggerRequest, type TriggerResult, row
 import { zodDetails } from './validate.js';
 
 /** What a task trigger takes, for the workflow named by `slug` instead of a task. */
-export type ExecuteRequest = Omit<TriggerRequest, 'task' | 'rerunOf'> & { slug: string };
+export type ExecuteRequest = Omit<TriggerRequest, 'task' | 'rerunOf' | 'concurrencyKey'> & { slug: string };
 
 /** Checks `inputs` against the definition's `input` JSON Schema, if it has one: 400 naming the field. */
 export function checkWorkflowInputs(definition: DagDefinition, inputs: unknown): void {
@@ -35,6 +35,8 @@ export async function executeWorkflow(deps: ServiceDeps, request: ExecuteRequest
     kind: 'workflow' as const, task: slug, status: 'pending' as const, triggered_by: request.triggeredBy,
     inputs: JSON.stringify(request.inputs ?? null), idempotency_key: request.idempotencyKey ?? null, workflow_slug: slug, workflow_version: active.version,
     tags: request.tags ?? [], run_at: request.runAt ?? null, expires_at: request.expiresAt ?? null,
+    // Temporal's priorityKey for the workflow and (inherited) every node's activity.
+    ...(request.priority !== undefined ? { priority: request.priority } : {}),
   };
   const result = await startRun(deps, row, 'dagRun', (run): DagRunInput => ({
     workflow: slug, version: run.workflow_version ?? active.version, inputs: run.inputs ?? null, triggeredBy: run.triggered_by,

@@ -17,6 +17,7 @@ import type { ServiceDeps } from './deps.js';
 import { formatDuration } from '../tasks/duration.js';
 import { ApiError, notFound } from './errors.js';
 import { invalidArgumentReason } from './temporal-errors.js';
+import { DEFAULT_PRIORITY } from '../runs/priority.js';
 
 export const TASK_RUN_WORKFLOW = 'taskRun';
 export const DAG_RUN_WORKFLOW = 'dagRun';
@@ -24,6 +25,8 @@ export const DAG_RUN_WORKFLOW = 'dagRun';
 export const isConveyorAction = (workflowType: string | undefined) => workflowType === TASK_RUN_WORKFLOW || workflowType === DAG_RUN_WORKFLOW;
 /** What a schedule starts: runs of a task, or of a DAG workflow's active version (resolved when it fires). */
 export type ScheduleTarget = { task: string; workflow?: undefined } | { workflow: string; task?: undefined };
+/** A task schedule's runs: their priority (the order queued runs take a slot) and concurrency key. */
+export type ScheduleRunOptions = Pick<TaskRunInput, 'priority' | 'concurrencyKey'>;
 /** Memo key on schedules Conveyor creates: names the task, so a list needs no describe per schedule. */
 export const MEMO_TASK = 'conveyorTask';
 export const OVERLAPS = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'] as const;
@@ -52,9 +55,14 @@ export function buildSpec(when: { cron?: string; everyMs?: number }, timezone: s
  * resolves the task's policy and creates the row; a DAG run gets no version, so it runs the
  * version active when it fires.
  */
-export function buildAction(deps: Pick<ServiceDeps, 'taskQueue'>, scheduleId: string, target: ScheduleTarget, inputs: unknown): ScheduleOptionsStartWorkflowAction<Workflow> {
+export function buildAction(
+  deps: Pick<ServiceDeps, 'taskQueue'>, scheduleId: string, target: ScheduleTarget, inputs: unknown, runOptions: ScheduleRunOptions = {},
+): ScheduleOptionsStartWorkflowAction<Workflow> {
   const slug = target.task ?? target.workflow;
-  const input = target.task !== undefined ? ({ task: target.task, inputs, triggeredBy: 'schedule' } satisfies TaskRunInput) : { workflow: target.workflow, inputs, triggeredBy: 'schedule' };
+  const input =
+    target.task !== undefined
+      ? ({ task: target.task, inputs, triggeredBy: 'schedule', ...definedOnly(runOptions) } satisfies TaskRunInput)
+      : { workflow: target.workflow, inputs, triggeredBy: 'schedule' };
   return {
     type: 'startWorkflow',
     workflowType: target.task !== undefined ? TASK_RUN_WORKFLOW : DAG_RUN_WORKFLOW,
@@ -69,12 +77,20 @@ export function buildAction(deps: Pick<ServiceDeps, 'taskQueue'>, scheduleId: st
   };
 }
 
-/** The input of a schedule's action (task or workflow, and inputs), when it has one (a CLI-made schedule might not). */
-export function actionInput(description: ScheduleDescription): (ScheduleTarget & { inputs?: unknown }) | undefined {
-  const first = description.action.args?.[0] as { task?: unknown; workflow?: unknown; inputs?: unknown } | null | undefined;
+const definedOnly = (o: ScheduleRunOptions): ScheduleRunOptions => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** The input of a schedule's action (task or workflow, inputs, run options), when it has one (a CLI-made schedule might not). */
+export function actionInput(description: Pick<ScheduleDescription, 'action'>): (ScheduleTarget & { inputs?: unknown } & ScheduleRunOptions) | undefined {
+  const first = description.action.args?.[0] as { task?: unknown; workflow?: unknown; inputs?: unknown; priority?: unknown; concurrencyKey?: unknown } | null | undefined;
   if (typeof first !== 'object' || first === null) return undefined;
   if (description.action.workflowType === DAG_RUN_WORKFLOW && typeof first.workflow === 'string') return { workflow: first.workflow, inputs: first.inputs };
-  if (typeof first.task === 'string') return { task: first.task, inputs: first.inputs };
+  if (typeof first.task === 'string') {
+    return {
+      task: first.task, inputs: first.inputs,
+      ...(typeof first.priority === 'number' ? { priority: first.priority } : {}),
+      ...(typeof first.concurrencyKey === 'string' ? { concurrencyKey: first.concurrencyKey } : {}),
+    };
+  }
   return undefined;
 }
 
@@ -105,7 +121,9 @@ export function scheduleView(d: ScheduleDescription) {
   const input = actionInput(d);
   return {
     id: d.scheduleId,
-    ...(d.action.workflowType === DAG_RUN_WORKFLOW ? { workflow: input?.workflow ?? null } : { task: input?.task ?? null }),
+    ...(d.action.workflowType === DAG_RUN_WORKFLOW
+      ? { workflow: input?.workflow ?? null }
+      : { task: input?.task ?? null, priority: input?.priority ?? DEFAULT_PRIORITY, concurrencyKey: input?.concurrencyKey ?? null }),
     inputs: input?.inputs ?? null,
     ...specView(d.spec),
     overlap: (d.policies.overlap ?? 'SKIP').toLowerCase(),

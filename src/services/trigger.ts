@@ -16,6 +16,7 @@ import { invalidArgumentReason } from './temporal-errors.js';
 import { runsTriggered } from '../api/metrics.js';
 import { DEFAULT_PRIORITY } from '../runs/priority.js';
 import { zodDetails } from './validate.js';
+import { concurrencyKeyOf } from '../tasks/concurrency.js';
 
 export interface TriggerRequest {
   task: Task;
@@ -77,7 +78,9 @@ export async function triggerRun(deps: ServiceDeps, request: TriggerRequest): Pr
     ...(request.priority !== undefined ? { priority: request.priority } : {}),
     ...(request.concurrencyKey !== undefined ? { concurrency_key: request.concurrencyKey } : {}),
   };
-  return startRun(deps, row, 'taskRun', (run) => taskRunInput(task, run));
+  // Temporal's matching shares task dispatch fairly between keys (matching.enableFairness).
+  const fairnessKey = task.concurrency ? concurrencyKeyOf(task.concurrency, inputs, request.concurrencyKey) || undefined : undefined;
+  return startRun(deps, row, 'taskRun', (run) => taskRunInput(task, run), fairnessKey);
 }
 
 /** The `taskRun` input for a run whose row the API wrote: the row exists and the inputs are checked, so the workflow skips its prepare step. */
@@ -113,7 +116,7 @@ export function rowExtras(run: Run): { row?: RunRowExtras } {
  * the run is the answer; if it lands later still, the workflow re-creates the whole row from
  * its input (tags, idempotency key, runAt, expiresAt included).
  */
-export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'taskRun' | 'dagRun', inputFor: (run: Run) => unknown): Promise<TriggerResult> {
+export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'taskRun' | 'dagRun', inputFor: (run: Run) => unknown, fairnessKey?: string): Promise<TriggerResult> {
   const { db, logger } = deps;
   const id = row.id;
   const inserted = await createRun(db, row).catch((error: unknown) => {
@@ -127,7 +130,7 @@ export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'ta
     }));
   if (!run) throw new ApiError(409, 'run_conflict', `run ${id} was removed while this request read it; retry`);
   try {
-    await startWorkflow(deps, run, workflowType, inputFor(run));
+    await startWorkflow(deps, run, workflowType, inputFor(run), fairnessKey);
   } catch (error) {
     // A closed run with this id (a finished idempotent run): it exists, nothing to start.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError) && !(await startLanded(deps, id, error))) {
@@ -142,8 +145,12 @@ export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'ta
   return { run, created: inserted !== undefined };
 }
 
-function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'dagRun', input: unknown): Promise<unknown> {
+function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'dagRun', input: unknown, fairnessKey: string | undefined): Promise<unknown> {
   const { client } = deps;
+  const priority = {
+    ...(run.priority !== undefined && run.priority !== DEFAULT_PRIORITY ? { priorityKey: run.priority } : {}),
+    ...(fairnessKey !== undefined ? { fairnessKey } : {}),
+  };
   return client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), () =>
     client.workflow.start(workflowType, {
       workflowId: run.id,
@@ -155,8 +162,8 @@ function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'd
         { key: ConveyorTask, value: run.task },
         { key: ConveyorTriggeredBy, value: run.triggered_by },
       ],
-      // Temporal's matching honours it with matching.useNewMatcher (README); activities inherit it.
-      ...(run.priority !== undefined && run.priority !== DEFAULT_PRIORITY ? { priority: { priorityKey: run.priority } } : {}),
+      // Temporal's matching honours them with matching.useNewMatcher and enableFairness (README); activities inherit them.
+      ...(Object.keys(priority).length ? { priority } : {}),
     }),
   );
 }

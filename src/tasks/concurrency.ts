@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { evaluate, ExpressionError, parseExpression, type Expr } from '../dag/expression.js';
 
-export const ON_LIMIT = ['queue', 'cancel-newest'] as const;
+export const ON_LIMIT = ['queue', 'cancel-newest', 'cancel-in-progress'] as const;
 export type OnLimit = (typeof ON_LIMIT)[number];
 
 /** What a task author writes. */
@@ -13,7 +13,11 @@ export interface ConcurrencyConfig {
   perKey?: number;
   /** An expression over the inputs, in the DAG expression language (e.g. `inputs.customerId`). */
   key?: string;
-  /** What a new run over the limit does: `queue` (wait for a slot, the default) or `cancel-newest` (end it `cancelled`). */
+  /**
+   * What a new run over the limit does: `queue` (wait for a slot, the default), `cancel-newest`
+   * (end the new run `cancelled`) or `cancel-in-progress` (cancel the oldest runs ahead of it in
+   * its key, so the newest one takes their slot).
+   */
   onLimit?: OnLimit;
 }
 

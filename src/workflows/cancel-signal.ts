@@ -1,9 +1,9 @@
 // The `cancel` signal of taskRun and dagRun, and its reason: the first reason a run
 // receives wins; a blank or missing one becomes 'cancelled by signal'.
 import { defineSignal, setHandler } from '@temporalio/workflow';
-import type { CancelSignalInput } from '../runs/contract.js';
+import { CANCEL_SIGNAL, type CancelSignalInput } from '../runs/contract.js';
 
-export const cancelSignal = defineSignal<[CancelSignalInput?]>('cancel');
+export const cancelSignal = defineSignal<[CancelSignalInput?]>(CANCEL_SIGNAL);
 
 /** The reason recorded when a run is cancelled with `temporal workflow cancel` (no signal, no reason). */
 export const CANCEL_REQUEST_REASON = 'cancelled by a Temporal cancel request';

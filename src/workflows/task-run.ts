@@ -79,7 +79,12 @@ export async function taskRun(input: TaskRunInput): Promise<unknown> {
   try {
     let options = input.options;
     if (!options) {
-      const prepareInput = { runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}) };
+      const prepareInput = {
+        runId, task, triggeredBy, inputs: input.inputs ?? null, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}),
+        // The row shows a scheduled run's priority and key (a local activity's input: replay is unaffected).
+        ...(input.priority !== undefined ? { priority: input.priority } : {}),
+        ...(input.concurrencyKey !== undefined ? { concurrencyKey: input.concurrencyKey } : {}),
+      };
       const prepared = await bookkeepingStep('prepareRun', () => bookkeeping.prepareRun(prepareInput));
       if (!prepared.ok) throw ApplicationFailure.nonRetryable(prepared.error.message, prepared.error.type);
       options = prepared.options;

@@ -78,6 +78,20 @@ describe('conveyor trigger options (real process, real API and worker)', functio
     assert.match(fromNode.stderr, /^conveyor: invalid_body: fromNode: only a workflow run has nodes/);
   });
 
+  it('--priority and --concurrency-key reach the run; a bad priority is the API\'s 400', async () => {
+    const out = await run(['trigger', 'noop', '--priority', 'high', '--concurrency-key', 'customer-42', '--wait']);
+    assert.equal(out.code, 0, out.stderr);
+    const [id] = out.stdout.split('\n');
+    const stored = await h.waitForRun(id);
+    assert.deepEqual([stored.status, stored.priority, stored.concurrency_key], ['complete', 1, 'customer-42']);
+    const numeric = await run(['trigger', 'noop', '--priority', '5']);
+    assert.equal(numeric.code, 0, numeric.stderr);
+    assert.equal((await h.waitForRun(numeric.stdout.split('\n')[0])).priority, 5);
+    const bad = await run(['trigger', 'noop', '--priority', '9']);
+    assert.equal(bad.code, 2, bad.stdout);
+    assert.match(bad.stderr, /^conveyor: invalid_body: priority/);
+  });
+
   it('a bad --delay or --tag is the API\'s 400: one line with its code, exit 2', async () => {
     const delay = await run(['trigger', 'noop', '--delay', 'soon']);
     assert.equal(delay.code, 2, delay.stdout);

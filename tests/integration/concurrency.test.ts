@@ -30,6 +30,8 @@ describe('concurrency limits', function () {
   };
 
   afterEach(async () => {
+    // An attempt records its outcome, then releases its slot: allow the release its moment.
+    for (let i = 0; i < 50 && (await slotRows()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await slotRows(), [], 'every slot and place in line is released');
   });
 
@@ -75,7 +77,7 @@ describe('concurrency limits', function () {
       task: 'single', limit: 1, perKey: null, key: null, running: 1, queued: 20, oldestQueuedMs: 'number',
       keys: [{ key: '', running: 1, queued: 20, oldestQueuedMs: single.keys[0].oldestQueuedMs }],
     });
-    assert.deepEqual(queues.map((q: { task: string }) => q.task).sort(), ['limited', 'newest', 'per-key', 'single'], 'only limited tasks');
+    assert.deepEqual(queues.map((q: { task: string }) => q.task).sort(), ['latest', 'limited', 'newest', 'per-key', 'single'], 'only limited tasks');
     await cancel(holder); // its slot is released on cancel: else nothing below starts
     const [highRuns, lowRuns] = await Promise.all([finished(high), finished(low)]);
     const lastHigh = Math.max(...highRuns.map((r) => intervalOf(r).startedAt));
@@ -122,5 +124,25 @@ describe('concurrency limits', function () {
     assert.equal((await findRun(h.directDb, holder))?.status, 'running');
     await cancel(holder);
     await h.waitForRun(holder);
+  });
+
+  it('onLimit cancel-in-progress: a new run cancels the one running for its key and takes its slot', async () => {
+    const first = await trigger('latest', { inputs: { doc: 'a', ms: 120_000 } });
+    const other = await trigger('latest', { inputs: { doc: 'b', ms: 120_000 } });
+    await Promise.all([first, other].map((id) => h.waitForRun(id, (r) => r.status === 'running')));
+    const second = await trigger('latest', { inputs: { doc: 'a', ms: 120_000 } });
+    await h.waitForRun(second, (r) => r.status === 'running', 60_000);
+    const third = await trigger('latest', { inputs: { doc: 'a', ms: 10 } });
+    const [replaced, replacedAgain, latest] = await Promise.all([h.waitForRun(first), h.waitForRun(second), h.waitForRun(third)]);
+    for (const [run, by] of [[replaced, second], [replacedAgain, third]] as const) {
+      assert.equal(run.status, 'cancelled');
+      assert.match(run.error?.message ?? '', new RegExp(`concurrency limit: replaced by run ${by}`));
+    }
+    assert.equal(latest.status, 'complete');
+    // Each newcomer waited in line until the attempt it replaced had stopped and released the slot.
+    for (const run of [replacedAgain, latest]) assert.match(run.queued_reason ?? '', /^perKey 1 \(key a\)/);
+    assert.equal((await findRun(h.directDb, other))?.status, 'running', 'another key is untouched');
+    await cancel(other);
+    await h.waitForRun(other);
   });
 });

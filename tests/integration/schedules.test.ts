@@ -82,6 +82,23 @@ describe('Schedules API (Temporal Schedules of taskRun)', () => {
     await until('runs after unpause', () => runsOf(s.id), (r) => r.length > before, 5_000);
   });
 
+  it('a task schedule\'s runs carry its priority and concurrency key; PATCH changes them', async () => {
+    const s = await create({ task: 'noop', every: '1h', paused: true, priority: 'low', concurrencyKey: 'nightly' });
+    assert.deepEqual([s.priority, s.concurrencyKey], [5, 'nightly']);
+    assert.equal((await h.request('POST', `/api/schedules/${s.id}/trigger`)).status, 202);
+    const [first] = await until('the triggered run', () => runsOf(s.id), (r) => r.length === 1);
+    const ran = await h.waitForRun(first.id);
+    assert.deepEqual([ran.status, ran.priority, ran.concurrency_key], ['complete', 5, 'nightly']);
+    const patched = await h.request('PATCH', `/api/schedules/${s.id}`, { priority: 2 });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.deepEqual([patched.body.priority, patched.body.concurrencyKey, patched.body.task], [2, 'nightly', 'noop']);
+    // A schedule's run id ends in its start time to the second: a second trigger within the same second would be the same run.
+    await sleep(1_100);
+    assert.equal((await h.request('POST', `/api/schedules/${s.id}/trigger`)).status, 202);
+    const runs = await until('the second run', () => runsOf(s.id), (r) => r.length === 2);
+    assert.equal((await h.waitForRun(runs[1].id)).priority, 2);
+  });
+
   it('trigger starts one run now, even while paused', async () => {
     const s = await create({ task: 'noop', every: '1h', paused: true });
     assert.equal((await h.request('POST', `/api/schedules/${s.id}/trigger`)).status, 202);
@@ -155,6 +172,7 @@ describe('Schedules API (Temporal Schedules of taskRun)', () => {
     ['an unknown overlap policy', { task: 'noop', every: '1m', overlap: 'sometimes' }, 400, 'invalid_body'],
     ['an unknown field', { task: 'noop', every: '1m', extra: 1 }, 400, 'invalid_body'],
     ['paused that is no boolean', { task: 'noop', every: '1m', paused: 'yes' }, 400, 'invalid_body'],
+    ['a priority out of range', { task: 'noop', every: '1m', priority: 7 }, 400, 'invalid_body'],
     ['an unknown task', { task: 'nope', every: '1m' }, 404, 'task_not_found'],
     ['inputs failing the task schema', { task: 'echo', every: '1m', inputs: { message: 5 } }, 400, 'invalid_inputs'],
     ['missing required inputs', { task: 'echo', every: '1m' }, 400, 'invalid_inputs'],

@@ -57,6 +57,23 @@ describe('webhooks', () => {
     assert.deepEqual(run.result, { count: 2, message: 'from a hook' });
   });
 
+  it('a delivery sets its run\'s priority and concurrency key in the query; a bad value is a 400 and starts no run', async () => {
+    const payload = '{"message":"urgent"}';
+    const res = await h.request('POST', `/hooks/${hookId}?priority=high&concurrencyKey=customer-7`, payload, { 'Conveyor-Signature': sign(secret, payload) });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const run = await h.waitForRun(res.body.id);
+    assert.deepEqual([run.status, run.priority, run.concurrency_key], ['complete', 1, 'customer-7']);
+    const numeric = await h.request('POST', `/hooks/${hookId}?priority=4`, payload, { 'Conveyor-Signature': sign(secret, payload) });
+    assert.equal((await h.waitForRun(numeric.body.id)).priority, 4);
+    const before = await runCount();
+    for (const query of ['priority=0', 'priority=urgent', 'colour=red']) {
+      const bad = await h.request('POST', `/hooks/${hookId}?${query}`, payload, { 'Conveyor-Signature': sign(secret, payload) });
+      assert.equal(bad.status, 400, query);
+      assert.equal(bad.body.error.code, 'invalid_query', query);
+    }
+    assert.equal(await runCount(), before);
+  });
+
   const body = '{"message":"signed"}';
   // Read when each case runs, not when the file loads: a long suite would otherwise age the timestamps.
   const now = () => Math.floor(Date.now() / 1000);

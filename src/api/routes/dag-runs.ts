@@ -18,8 +18,8 @@ import { executeWorkflow } from '../../services/execute-workflow.js';
 import { signalRun } from '../../services/signal-run.js';
 import { parseBody } from '../../services/validate.js';
 
-// Priority and concurrency keys apply to task runs only (so far).
-const executeBody = triggerBody.omit({ priority: true, concurrencyKey: true });
+// A workflow run has a priority (Temporal's priorityKey, inherited by its nodes); concurrency keys are a task's.
+const executeBody = triggerBody.omit({ concurrencyKey: true });
 const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });
 const executionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -64,7 +64,7 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
       const now = Date.now();
       const runAt = body.delay && body.delay.getTime() > now ? body.delay : undefined;
       const { run, created, version } = await executeWorkflow(deps, {
-        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey, tags: body.tags,
+        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey, tags: body.tags, priority: body.priority,
         runAt, expiresAt: body.ttl ? expiresAtFor(body.ttl, runAt, now) : undefined,
       });
       res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });

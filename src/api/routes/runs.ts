@@ -4,6 +4,7 @@ import { listLogs } from '../../db/logs.repository.js';
 import { findRun, listRuns, setRunAt } from '../../db/runs.repository.js';
 import type { Run } from '../../db/schema.js';
 import { isTerminal, RUN_STATES, TRIGGER_SOURCES } from '../../runs/states.js';
+import { CANCEL_SIGNAL } from '../../runs/contract.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../../services/errors.js';
 import { delayUntil, tag } from '../schemas.js';
@@ -88,7 +89,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const { reason } = parseBody(cancelBody, req.body ?? {});
     const run = await runOr404(req.params.id);
     if (isTerminal(run.status)) throw new ApiError(409, 'run_finished', `run ${run.id} already ended as ${run.status}`);
-    await signalRun(deps, run.id, 'cancel', { reason: reason ?? 'cancelled over the API' });
+    await signalRun(deps, run.id, CANCEL_SIGNAL, { reason: reason ?? 'cancelled over the API' });
     res.status(202).json({ id: run.id, status: run.status, cancelRequested: true });
   });
 

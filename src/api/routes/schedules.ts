@@ -23,6 +23,7 @@ import { findDefinition } from '../../db/workflows.repository.js';
 import type { DagDefinition } from '../../dag/types.js';
 import { checkInputs } from '../../services/trigger.js';
 import { parseBody } from '../../services/validate.js';
+import { concurrencyKey, priority } from '../schemas.js';
 
 // Safe in a URL path, a workflow id prefix and a log line.
 const SCHEDULE_ID = /^[A-Za-z0-9_-]{1,200}$/;
@@ -38,7 +39,12 @@ const fields = {
   // Temporal raises a shorter catch-up window to 10 s anyway.
   catchupWindow: duration('catchupWindow', 10_000).optional(),
   paused: z.boolean().optional(),
+  // Task schedules only: the runs' priority and concurrency key, as on a trigger.
+  priority: priority.optional(),
+  concurrencyKey: concurrencyKey.optional(),
 };
+const taskOnly = (b: { workflow?: string; priority?: number; concurrencyKey?: string }) => b.workflow === undefined || (b.priority === undefined && b.concurrencyKey === undefined);
+const TASK_ONLY = { message: 'priority and concurrencyKey apply to task schedules', path: ['priority'] };
 
 export const scheduleCreateBody = z
   .strictObject({
@@ -48,7 +54,8 @@ export const scheduleCreateBody = z
     ...fields,
   })
   .refine((b) => (b.task === undefined) !== (b.workflow === undefined), { message: 'give exactly one of task or workflow', path: ['task'] })
-  .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] });
+  .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] })
+  .refine(taskOnly, TASK_ONLY);
 
 export const schedulePatchBody = z
   .strictObject({ id: z.string().optional(), task: z.string().optional(), workflow: z.string().optional(), ...fields })
@@ -104,7 +111,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
       client.schedule.create({
         scheduleId: id,
         spec: buildSpec({ cron: body.cron, everyMs: body.every }, body.timezone),
-        action: buildAction(deps, id, target, inputs),
+        action: buildAction(deps, id, target, inputs, { priority: body.priority, concurrencyKey: body.concurrencyKey }),
         policies: { overlap: toOverlapPolicy(body.overlap ?? 'skip'), ...(body.catchupWindow !== undefined ? { catchupWindow: body.catchupWindow } : {}) },
         memo: { [MEMO_TASK]: target.task ?? target.workflow },
         state: { paused: body.paused ?? false },
@@ -136,6 +143,8 @@ export function scheduleRoutes(deps: ApiDeps): Router {
     if (body.id !== undefined && body.id !== id) throw immutable('id');
     if (body.task !== undefined && body.task !== current?.task) throw immutable('task');
     if (body.workflow !== undefined && body.workflow !== current?.workflow) throw immutable('workflow');
+    const runOptions = { ...(body.priority !== undefined ? { priority: body.priority } : {}), ...(body.concurrencyKey !== undefined ? { concurrencyKey: body.concurrencyKey } : {}) };
+    if (Object.keys(runOptions).length && current?.task === undefined) throw new ApiError(400, 'invalid_body', TASK_ONLY.message, [{ field: 'priority', message: TASK_ONLY.message }]);
     if (body.inputs !== undefined) {
       if (!current) throw new ApiError(400, 'invalid_schedule', 'the schedule\'s action has no input whose inputs could change');
       const task = current.task !== undefined ? registry.get(current.task) : undefined;
@@ -147,7 +156,10 @@ export function scheduleRoutes(deps: ApiDeps): Router {
         spec: newSpec
           ? { ...prev.spec, calendars: undefined, intervals: undefined, ...buildSpec({ cron: body.cron, everyMs: body.every }, body.timezone ?? prev.spec.timezone) }
           : { ...prev.spec, ...(body.timezone !== undefined ? { timezone: body.timezone } : {}) },
-        action: body.inputs === undefined ? prev.action : { ...prev.action, args: [{ ...actionInput(prev), inputs: body.inputs }] },
+        action:
+          body.inputs === undefined && !Object.keys(runOptions).length
+            ? prev.action
+            : { ...prev.action, args: [{ ...(prev.action.args?.[0] as object), ...(body.inputs !== undefined ? { inputs: body.inputs } : {}), ...runOptions }] },
         policies: {
           ...prev.policies,
           ...(body.overlap !== undefined ? { overlap: toOverlapPolicy(body.overlap) } : {}),

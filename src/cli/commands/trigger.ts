@@ -13,6 +13,8 @@ export interface StartOptions {
   delay?: string;
   ttl?: string;
   tag?: string[];
+  priority?: string;
+  concurrencyKey?: string;
   wait?: boolean;
   follow?: boolean;
   output?: string;
@@ -26,6 +28,7 @@ export function addStartOptions(command: Command): Command {
     .option('--delay <duration|iso>', 'start later: "30s", "5m" or an ISO time')
     .option('--ttl <duration>', 'expire the run if it has not started by then, e.g. "5m"')
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
+    .option('--priority <1-5|high|normal|low>', 'the order queued runs take a slot: 1 (high) first, 5 (low) last; default 3')
     .option('--wait', 'wait for the run to end; exit 0 only if it completed')
     .option('-f, --follow', 'stream the run\'s logs until it ends; exit 0 only if it completed')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
@@ -42,6 +45,9 @@ export async function startAndReport(command: Command, path: string, options: St
     ...(options.delay ? { delay: options.delay } : {}),
     ...(options.ttl ? { ttl: options.ttl } : {}),
     ...(options.tag?.length ? { tags: options.tag } : {}),
+    // A number stays a number ("2" → 2); the API refuses anything but 1-5 or the three words.
+    ...(options.priority !== undefined ? { priority: /^\d+$/.test(options.priority) ? Number(options.priority) : options.priority } : {}),
+    ...(options.concurrencyKey !== undefined ? { concurrencyKey: options.concurrencyKey } : {}),
   };
   const run = await ctx.api.request<RunView>('POST', path, body);
   if (options.output === 'json' && !options.follow && !options.wait) {
@@ -57,13 +63,16 @@ export async function startAndReport(command: Command, path: string, options: St
 
 export function triggerCommand(): Command {
   const command = new Command('trigger').description('start a run of a task; prints its id and dashboard link').argument('<task>', 'the task slug');
-  addStartOptions(command).action(async (task: string, options: StartOptions, self: Command) => {
-    process.exitCode = await startAndReport(self, `/api/tasks/${encodeURIComponent(task)}`, options);
-  });
+  addStartOptions(command)
+    .option('--concurrency-key <key>', 'count the run against this concurrency key instead of the task\'s key expression')
+    .action(async (task: string, options: StartOptions, self: Command) => {
+      process.exitCode = await startAndReport(self, `/api/tasks/${encodeURIComponent(task)}`, options);
+    });
   return withExamples(
     command,
     `conveyor trigger hello --input '{"name":"Ada"}' --follow`,
     `echo '{"name":"Ada"}' | conveyor trigger hello --input @- --tag demo`,
     'conveyor trigger resize-images --input @job.json --delay 5m --ttl 1h',
+    'conveyor trigger sync-customer --input \'{"id":42}\' --priority high --concurrency-key customer-42',
   );
 }
