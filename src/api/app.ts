@@ -30,7 +30,7 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(metricsMiddleware);
-  app.get('/metrics', metricsRoute);
+  app.get('/metrics', metricsRoute(deps));
   app.use((req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {

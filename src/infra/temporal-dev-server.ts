@@ -14,6 +14,8 @@ export const DEV_SERVER_TUNING = [
   'system.enableActivityEagerExecution=true',
   // Honours a workflow's priority.priorityKey in matching (Server 1.29 has it off by default).
   'matching.useNewMatcher=true',
+  // Shares dispatch fairly between a task's concurrency keys (priority.fairnessKey); needs the new matcher.
+  'matching.enableFairness=true',
 ];
 export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=1'];
 

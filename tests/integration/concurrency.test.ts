@@ -53,6 +53,9 @@ describe('concurrency limits', function () {
       assert.equal(maxOverlap(mine.map(intervalOf)), 1, `customer ${customer}`);
     }
     assert.ok(maxOverlap(runs.map(intervalOf)) > 1, 'different keys ran at the same time');
+    // Temporal's matching shares dispatch between keys: each run's key is its fairnessKey.
+    const described = await h.client.workflow.getHandle(ids[0]).describe();
+    assert.equal(described.priority?.fairnessKey, 'a');
   });
 
   it('the concurrencyKey of a trigger overrides the key expression', async () => {
@@ -78,6 +81,11 @@ describe('concurrency limits', function () {
       keys: [{ key: '', running: 1, queued: 20, oldestQueuedMs: single.keys[0].oldestQueuedMs }],
     });
     assert.deepEqual(queues.map((q: { task: string }) => q.task).sort(), ['latest', 'limited', 'newest', 'per-key', 'single'], 'only limited tasks');
+    const metrics = await (await fetch(`${h.apiUrl}/metrics`)).text();
+    assert.match(metrics, /^conveyor_queue_queued\{task="single",key=""\} 20$/m);
+    assert.match(metrics, /^conveyor_queue_running\{task="single",key=""\} 1$/m);
+    assert.match(metrics, /^conveyor_queue_limit\{task="single",kind="limit"\} 1$/m);
+    assert.match(metrics, /^conveyor_queue_oldest_queued_seconds\{task="single",key=""\} \d/m);
     await cancel(holder); // its slot is released on cancel: else nothing below starts
     const [highRuns, lowRuns] = await Promise.all([finished(high), finished(low)]);
     const lastHigh = Math.max(...highRuns.map((r) => intervalOf(r).startedAt));
