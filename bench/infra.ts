@@ -76,8 +76,8 @@ export async function createBenchDatabase(): Promise<string> {
 }
 
 /** A pool on the bench database, destroyed by cleanUp(). */
-export function openDb(url: string, max: number): Kysely<Database> {
-  const db = createDb({ url, max });
+export function openDb(url: string, max: number, onQuery?: () => void): Kysely<Database> {
+  const db = createDb({ url, max, onQuery });
   onCleanUp(() => db.destroy());
   return db;
 }

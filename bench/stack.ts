@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../src/logger.js';
 import { loadTasks, type TaskRegistry } from '../src/tasks/registry.js';
 import { createConveyorWorker, installRuntime } from '../src/worker-runtime.js';
 import { createBenchDatabase, onCleanUp, openDb, startBenchDevServer } from './infra.js';
+import { createSlotWaker } from '../src/activities/slot-waker.js';
 
 export interface BenchStack {
   db: Kysely<Database>;
@@ -34,17 +35,21 @@ export function runUntilCleanUp(worker: Worker): void {
   });
 }
 
-export async function startBenchStack(taskQueue: string): Promise<BenchStack> {
+/** `onQuery` counts the queries the API and the worker send (their shared pool). */
+export async function startBenchStack(taskQueue: string, options: { onQuery?: () => void } = {}): Promise<BenchStack> {
   installRuntime('ERROR');
   const logger = createLogger('silent');
   const [server, databaseUrl] = await Promise.all([startBenchDevServer(), createBenchDatabase()]);
-  const db = openDb(databaseUrl, 20);
+  const db = openDb(databaseUrl, 20, options.onQuery);
+  // As in production: attempts waiting for a concurrency slot wake on LISTEN/NOTIFY.
+  const slotWaker = createSlotWaker(databaseUrl, logger);
+  onCleanUp(() => slotWaker.close());
   const native = await NativeConnection.connect({ address: server.address });
   onCleanUp(() => native.close());
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   onCleanUp(() => client.connection.close());
   const registry = await loadTasks(fileURLToPath(new URL('./tasks', import.meta.url)));
-  runUntilCleanUp(await createConveyorWorker({ connection: native, namespace: 'default', taskQueue, db, logger, registry, heartbeatIntervalMs: 1_000 }));
+  runUntilCleanUp(await createConveyorWorker({ connection: native, namespace: 'default', taskQueue, db, logger, registry, heartbeatIntervalMs: 1_000, slotWaker }));
   return { db, client, native, registry, logger, taskQueue };
 }
 
@@ -67,7 +72,7 @@ export async function listenApi(stack: BenchStack, maxPendingTriggers: number): 
 // test, so it should cost as little as a gRPC client call does for a baseline.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-export function call(method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
+export function call(method: string, url: string, body?: string, retried = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     const req = http.request(url, { method, agent, headers }, (res) => {
@@ -76,7 +81,11 @@ export function call(method: string, url: string, body?: string): Promise<{ stat
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
-    req.on('error', reject);
+    // A kept-alive socket the server closed while it idled (Node's documented race): send again on a new one.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) resolve(call(method, url, body, true));
+      else reject(error);
+    });
     req.end(body);
   });
 }

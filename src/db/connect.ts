@@ -6,9 +6,11 @@ export interface DbOptions {
   url: string;
   /** Pool size; the API and the worker each hold one pool. */
   max?: number;
+  /** Called once per query sent (benchmarks count round trips with it). */
+  onQuery?: () => void;
 }
 
-export function createDb({ url, max = 20 }: DbOptions): Kysely<Database> {
+export function createDb({ url, max = 20, onQuery }: DbOptions): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   // A dropped idle connection (database restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -16,5 +18,5 @@ export function createDb({ url, max = 20 }: DbOptions): Kysely<Database> {
   // client, which the pool does not listen to while the client is checked out: without a
   // listener that emit would be an uncaught exception that kills the process.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(); } } : {}) });
 }
