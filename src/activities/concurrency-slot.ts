@@ -4,19 +4,40 @@
 // dead worker's slot), at the run's ttl, or on cancellation.
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { acquireSlot, markQueued, releaseSlot, renewSlot, slotsAhead, type SlotDecision, type SlotRequest } from '../db/slots.repository.js';
+import type { Kysely } from 'kysely';
+import { acquireSlot, releaseSlot, renewSlot, type SlotRequest } from '../db/slots.repository.js';
 import { withDbRetry } from '../db/retry.js';
-import { finishRun } from '../db/runs.repository.js';
+import type { Database, RunError } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { expiredError, isExpired } from '../runs/expiry.js';
-import { concurrencyKeyOf, type Concurrency } from '../tasks/concurrency.js';
-import type { SlotWaker } from './slot-waker.js';
 import { DEFAULT_PRIORITY } from '../runs/priority.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-
+import { concurrencyKeyOf, type Concurrency } from '../tasks/concurrency.js';
+import { replaceRunsAhead } from './replace-runs.js';
+import type { SlotWaker } from './slot-waker.js';
 
 export const CONCURRENCY_LIMIT_ERROR = 'ConcurrencyLimit';
+
+/** Who takes the slot, and against which limit. */
+export interface SlotHolder {
+  /** The slot row's id: the run id, or `<run id>/<node id>` for a DAG node. */
+  id: string;
+  attempt: number;
+  /** The limit's scope: the task slug, or `<workflow>/<node id>` for a node's own limit. */
+  scope: string;
+  /** What the key expression reads (`inputs.…`). */
+  inputs: unknown;
+  priority?: number;
+  concurrencyKey?: string;
+  /** ISO time: a first attempt still waiting then ends `expired` (task runs). */
+  expiresAt?: string;
+}
+
+/** Where waiting and ending are recorded: the run's row for a task run, the node's log for a DAG node. */
+export interface SlotRecorder {
+  queued(reason: string): Promise<void>;
+  /** The run ends without running: `cancel-newest` over the limit, or its ttl passed while queued. */
+  ended(status: 'cancelled' | 'expired', error: RunError): Promise<void>;
+}
 
 export interface SlotInput {
   db: Kysely<Database>;
@@ -24,7 +45,8 @@ export interface SlotInput {
   waker: SlotWaker;
   ctx: Context;
   concurrency: Concurrency;
-  run: { runId: string; task: string; inputs: unknown; attempt: number; priority?: number; concurrencyKey?: string; expiresAt?: string };
+  holder: SlotHolder;
+  recorder: SlotRecorder;
   /** The lease: a holder that stops renewing (a dead worker) loses its slot after this long. */
   leaseMs: number;
   renewEveryMs: number;
@@ -37,28 +59,30 @@ export interface HeldSlot {
 }
 
 /** Waits for and takes a slot; throws (having given up its place in line) on cancellation or ttl expiry. */
-export async function takeSlot({ db, logger, waker, ctx, concurrency, run, leaseMs, renewEveryMs, cancelRun }: SlotInput): Promise<HeldSlot> {
+export async function takeSlot({ db, logger, waker, ctx, concurrency, holder, recorder, leaseMs, renewEveryMs, cancelRun }: SlotInput): Promise<HeldSlot> {
   const request: SlotRequest = {
-    runId: run.runId,
-    attempt: run.attempt,
-    scope: run.task,
-    key: concurrencyKeyOf(concurrency, run.inputs, run.concurrencyKey),
+    runId: holder.id,
+    attempt: holder.attempt,
+    scope: holder.scope,
+    key: concurrencyKeyOf(concurrency, holder.inputs, holder.concurrencyKey),
     ...(concurrency.limit !== undefined ? { limit: concurrency.limit } : {}),
     ...(concurrency.perKey !== undefined ? { perKey: concurrency.perKey } : {}),
-    priority: run.priority ?? DEFAULT_PRIORITY,
+    priority: holder.priority ?? DEFAULT_PRIORITY,
     leaseMs,
   };
   const renewal = setInterval(() => {
-    renewSlot(db, run.runId, run.attempt, leaseMs).catch((err: unknown) => logger.warn({ err, runId: run.runId }, 'could not renew a concurrency slot lease'));
+    renewSlot(db, holder.id, holder.attempt, leaseMs).catch((err: unknown) => logger.warn({ err, holder: holder.id }, 'could not renew a concurrency slot lease'));
   }, renewEveryMs);
   const release = async () => {
     clearInterval(renewal);
-    await withDbRetry(() => releaseSlot(db, run.runId, run.attempt)).catch((err: unknown) =>
+    await withDbRetry(() => releaseSlot(db, holder.id, holder.attempt)).catch((err: unknown) =>
       // Not lost: the lease runs out and the next acquisition in the scope deletes the row.
-      logger.error({ err, runId: run.runId }, 'could not release a concurrency slot'),
+      logger.error({ err, holder: holder.id }, 'could not release a concurrency slot'),
     );
   };
   const replaced = new Set<string>();
+  // Only a new run is turned away or replaces others: a retry of a run that already ran waits its turn.
+  const first = holder.attempt === 1;
   try {
     let queued = false;
     for (;;) {
@@ -67,24 +91,23 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
       const seen = waker.mark(request.scope);
       const decision = await withDbRetry(() => acquireSlot(db, request), { signal });
       if (decision.granted) return { release };
-      if (concurrency.onLimit === 'cancel-newest' && run.attempt === 1) {
-        // A new run over the limit ends at once; a retry of a run that already ran waits its turn.
+      if (concurrency.onLimit === 'cancel-newest' && first) {
         const error = { type: CONCURRENCY_LIMIT_ERROR, message: `concurrency limit (${decision.reason})` };
-        await withDbRetry(() => finishRun(db, run.runId, { status: 'cancelled', error }));
+        await recorder.ended('cancelled', error);
         throw ApplicationFailure.nonRetryable(error.message, error.type);
       }
-      if (concurrency.onLimit === 'cancel-in-progress' && run.attempt === 1 && cancelRun) {
+      if (concurrency.onLimit === 'cancel-in-progress' && first && cancelRun) {
         await replaceRunsAhead({ db, logger, request, decision, concurrency, replaced, cancelRun });
       }
       if (!queued) {
         queued = true;
-        await withDbRetry(() => markQueued(db, run.runId, `${decision.reason}, position ${decision.position}`));
+        await recorder.queued(`${decision.reason}, position ${decision.position}`);
       }
       // Only a run that never ran expires: a later attempt's run has started already.
-      const expiresAt = run.expiresAt && run.attempt === 1 ? Date.parse(run.expiresAt) + 1 : Infinity;
-      if (isExpired(run.expiresAt) && run.attempt === 1) {
-        const expired = expiredError(run.expiresAt!);
-        await withDbRetry(() => finishRun(db, run.runId, { status: 'expired', error: expired }));
+      const expiresAt = holder.expiresAt && first ? Date.parse(holder.expiresAt) + 1 : Infinity;
+      if (isExpired(holder.expiresAt) && first) {
+        const expired = expiredError(holder.expiresAt!);
+        await recorder.ended('expired', expired);
         throw ApplicationFailure.nonRetryable(expired.message, expired.type);
       }
       const leaseLapse = decision.retryAt ? decision.retryAt.getTime() + 50 : Date.now() + leaseMs;
@@ -93,34 +116,5 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, run, lease
   } catch (error) {
     await release();
     throw error;
-  }
-}
-
-interface ReplaceInput {
-  db: Kysely<Database>;
-  logger: Logger;
-  request: SlotRequest;
-  decision: Extract<SlotDecision, { granted: false }>;
-  concurrency: Concurrency;
-  /** Runs already sent a cancel by this attempt: they still count until their slot is released. */
-  replaced: Set<string>;
-  cancelRun: (runId: string, reason: string) => Promise<void>;
-}
-
-/**
- * onLimit `cancel-in-progress`: cancels enough of the runs ahead in line (holders first, oldest
- * first) that this one is next. It then waits like any other: the limit stays exact, because the
- * slot changes hands only when a cancelled attempt has stopped and released it.
- */
-async function replaceRunsAhead({ db, logger, request, decision, concurrency, replaced, cancelRun }: ReplaceInput): Promise<void> {
-  const cap = (decision.byKey ? concurrency.perKey : concurrency.limit) ?? 1;
-  const ahead = await withDbRetry(() => slotsAhead(db, request, decision.byKey));
-  const victims = ahead.slice(0, Math.max(0, ahead.length - cap + 1)).filter((a) => !replaced.has(a.runId));
-  for (const victim of victims) {
-    replaced.add(victim.runId);
-    await cancelRun(victim.runId, `concurrency limit: replaced by run ${request.runId}`).catch((err: unknown) =>
-      // Already closed (its release is on the way) or Temporal briefly away: the next wake re-checks.
-      logger.warn({ err, runId: victim.runId }, 'could not cancel a run replaced by a newer one'),
-    );
   }
 }

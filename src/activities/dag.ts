@@ -15,6 +15,10 @@ import type { ActivityDeps } from './deps.js';
 import { bookkeepingWrite } from './bookkeeping-write.js';
 import { LogBuffer } from './log-buffer.js';
 import { concludeFailedAttempt, runTaskAttempt, startHeartbeats, toActivityError } from './task-attempt.js';
+import type { ConcurrencyConfig } from '../tasks/concurrency.js';
+import type { HeldSlot } from './concurrency-slot.js';
+import { releaseNodeSlots, takeNodeSlots } from './node-slots.js';
+import { timerSlotWaker } from './slot-waker.js';
 
 export interface LoadedDag {
   definition: DagDefinition;
@@ -43,9 +47,12 @@ export interface ExecuteDagNodeInput {
   inputs: unknown;
   triggeredBy: TriggerSource;
   maxAttempts: number;
+  /** The node's own limit, counted across every run of `workflow`. */
+  concurrency?: ConcurrencyConfig;
+  workflow?: string;
 }
 
-export function createDagActivities({ db, logger, registry, heartbeatIntervalMs }: ActivityDeps) {
+export function createDagActivities({ db, logger, registry, heartbeatIntervalMs, slotWaker = timerSlotWaker }: ActivityDeps) {
   return {
     /** The definition version the run is pinned to (stored in Postgres, not carried in every input). */
     async loadDag({ workflow, version }: { workflow: string; version: number }): Promise<LoadedDag> {
@@ -101,7 +108,9 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
       const heartbeats = startHeartbeats(ctx, heartbeatIntervalMs);
       const logs = new LogBuffer({ db, runId: input.runId, nodeId: input.nodeId, attempt, logger });
       const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy, nodeId: input.nodeId };
+      let slots: HeldSlot[] = [];
       try {
+        slots = await takeNodeSlots({ db, logger, waker: slotWaker, ctx, logs, task, node: input, heartbeatIntervalMs });
         await step({ status: 'running', inputs: input.inputs });
         const output = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeats });
         await logs.flush();
@@ -115,6 +124,8 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
         }
         throw toActivityError(error);
       } finally {
+        // Before the heartbeats stop: a slow release must not look like a lost worker.
+        await releaseNodeSlots(slots);
         heartbeats.stop();
       }
     },

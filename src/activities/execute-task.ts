@@ -8,6 +8,7 @@ import { LogBuffer } from './log-buffer.js';
 import { concludeFailedAttempt, runTaskAttempt, startHeartbeats, toActivityError } from './task-attempt.js';
 import type { ActivityDeps } from './deps.js';
 import { takeSlot, type HeldSlot } from './concurrency-slot.js';
+import { runSlotRecorder } from './slot-recorders.js';
 import { timerSlotWaker } from './slot-waker.js';
 
 /**
@@ -35,8 +36,9 @@ export function createExecuteTask({ db, logger, registry, heartbeatIntervalMs, s
       if (task.concurrency) {
         // Only a limited task pays for this: an unlimited one issues no extra query.
         const leaseMs = ctx.info.heartbeatTimeoutMs ?? task.heartbeatTimeoutMs;
-        const run = { runId: input.runId, task: task.slug, inputs: input.inputs, attempt, priority: input.priority, concurrencyKey: input.concurrencyKey, expiresAt: input.expiresAt };
-        slot = await takeSlot({ db, logger, waker: slotWaker, ctx, concurrency: task.concurrency, run, leaseMs, renewEveryMs: Math.max(heartbeatIntervalMs, leaseMs / 3), cancelRun });
+        const holder = { id: input.runId, attempt, scope: task.slug, inputs: input.inputs, priority: input.priority, concurrencyKey: input.concurrencyKey, expiresAt: input.expiresAt };
+        const recorder = runSlotRecorder(db, input.runId);
+        slot = await takeSlot({ db, logger, waker: slotWaker, ctx, concurrency: task.concurrency, holder, recorder, leaseMs, renewEveryMs: Math.max(heartbeatIntervalMs, leaseMs / 3), cancelRun });
       }
       const temporalRunId = ctx.info.workflowExecution?.runId;
       const markStarted = () => withDbRetry(() => markAttemptStarted(db, input.runId, attempt, temporalRunId));

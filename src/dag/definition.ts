@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { durationSchema } from '../tasks/duration-schema.js';
 import { nodeProblems } from './node-rules.js';
+import { concurrencySchema, type ConcurrencyConfig } from '../tasks/concurrency.js';
+import { ExpressionError, parseExpression } from './expression.js';
 import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
 import { MAX_EDGES, MAX_NODES, type DagDefinition, type DagError, type DagNode } from './types.js';
 
@@ -31,11 +33,29 @@ const nodeSchema = z
     timeout: z.union([duration, z.strictObject({ attempt: duration.optional(), run: duration.optional() })]).optional(),
     join: z.union([z.literal('all'), z.literal('any'), z.strictObject({ atLeast: z.number().int() })]).optional(),
     duration: duration.optional(),
+    concurrency: concurrencySchema.optional(),
   })
   .superRefine((node, ctx) => {
     for (const message of nodeProblems(node)) ctx.addIssue({ code: 'custom', message });
+    for (const message of nodeConcurrencyProblems(node.concurrency)) ctx.addIssue({ code: 'custom', message, path: ['concurrency'] });
   })
   .transform((node) => node as DagNode);
+
+/** A node's limits: its key must parse; replacing another run's node (`cancel-in-progress`) is a task run's option only. */
+function nodeConcurrencyProblems(concurrency: ConcurrencyConfig | undefined): string[] {
+  if (!concurrency) return [];
+  const problems: string[] = [];
+  if (concurrency.onLimit === 'cancel-in-progress') problems.push('onLimit cancel-in-progress applies to task runs, not to DAG nodes');
+  if (concurrency.key !== undefined) {
+    try {
+      parseExpression(concurrency.key);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      problems.push(`key: ${error.message}`);
+    }
+  }
+  return problems;
+}
 
 const edgeSchema = z.strictObject({
   from: nodeId,

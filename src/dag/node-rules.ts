@@ -4,7 +4,7 @@
 import { isDuration } from '../tasks/duration.js';
 import { NODE_ID_PATTERN, RESERVED_NODE_IDS } from './types.js';
 
-const TASK_ONLY = ['inputs', 'retry'] as const;
+const TASK_ONLY = ['inputs', 'retry', 'concurrency'] as const;
 const NODE_TYPES = ['sleep', 'approval'];
 
 /** What is wrong with one node, in words; empty when it is well formed. */

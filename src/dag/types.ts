@@ -2,6 +2,7 @@
 // Kept apart from the zod schema (definition.ts) so that code running inside
 // Temporal's workflow sandbox can use these types without pulling in zod.
 import type { Duration } from '../tasks/duration.js';
+import type { ConcurrencyConfig } from '../tasks/concurrency.js';
 
 /** Node ids: a letter, then letters, digits, `_` and `-`; at most 64 characters. */
 export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -36,6 +37,11 @@ export interface TaskNode extends NodeBase {
   inputs?: Record<string, unknown>;
   retry?: RetryPolicy;
   timeout?: { attempt?: Duration; run?: Duration };
+  /**
+   * How many attempts of this node may run at once across every run of the workflow (the key
+   * an expression over the node's inputs). The task's own limits apply as well.
+   */
+  concurrency?: ConcurrencyConfig;
 }
 
 /** A durable timer. */

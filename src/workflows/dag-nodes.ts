@@ -30,6 +30,8 @@ export function nodeOptions(node: DagNode, tasks: LoadedDag['tasks']): TaskOptio
 
 export interface NodeContext {
   runId: string;
+  /** The workflow's slug: a node's concurrency limit counts across all of its runs. */
+  workflow: string;
   triggeredBy: TriggerSource;
   tasks: LoadedDag['tasks'];
   approvals: Map<string, ApproveSignalInput>;
@@ -62,5 +64,9 @@ export async function runNode(node: DagNode, inputs: unknown, ctx: NodeContext):
   }
   const options = nodeOptions(node, ctx.tasks);
   const { executeDagNode } = taskActivities(options);
-  return executeDagNode({ runId: ctx.runId, nodeId: node.id, task: node.task, inputs, triggeredBy: ctx.triggeredBy, maxAttempts: options.maxAttempts });
+  return executeDagNode({
+    runId: ctx.runId, nodeId: node.id, task: node.task, inputs, triggeredBy: ctx.triggeredBy, maxAttempts: options.maxAttempts,
+    // Only a limited node carries these (an activity's input: replaying older runs is unaffected).
+    ...(node.concurrency ? { concurrency: node.concurrency, workflow: ctx.workflow } : {}),
+  });
 }

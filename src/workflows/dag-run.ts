@@ -62,7 +62,7 @@ async function interpret(input: DagRunInput, runId: string): Promise<DagRunResul
   const signals = listenToDagSignals(input.approvals);
   const { approvals, control } = signals;
   const deadlines = new Map((input.waiting ?? []).flatMap((w) => (w.until === undefined ? [] : [[w.nodeId, w.until] as const])));
-  const ctx: NodeContext = { runId, triggeredBy, tasks, approvals, deadlines };
+  const ctx: NodeContext = { runId, workflow: input.workflow, triggeredBy, tasks, approvals, deadlines };
   const scopes = new Map<string, CancellationScope>();
   let runningTasks = 0;
   const events: NodeEvent[] = [];
