@@ -44,7 +44,7 @@ export async function spawnConveyorProcess({ kind, name, env, logFile, startTime
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const log = createWriteStream(logFile);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => log.end());
   let tail = '';

@@ -64,7 +64,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
   const server = await startTemporalServer({ binary: serverBinary, dir: options.dir, postgresUrl: options.postgresUrl, databases: options.temporalDatabases, frontendPort: options.frontendPort });
   const processes: ConveyorProcess[] = [];
+  let stopping = false;
+  server.process.once('exit', (code, signal) => {
+    if (!stopping) print(`the Temporal server exited (${signal ?? `code ${code}`}); see ${server.logFile}`);
+  });
   const stop = async () => {
+    stopping = true;
     const stopAll = (kind: ConveyorProcess['kind']) => Promise.all(processes.filter((p) => p.kind === kind).map((p) => p.stop()));
     await stopAll('api');
     await stopAll('worker');
@@ -90,6 +95,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         },
       });
       processes.push(child);
+      child.child.once('exit', (code, signal) => {
+        if (!stopping) print(`${name} (pid ${child.pid}) exited (${signal ?? `code ${code}`}); see ${child.logFile}`);
+      });
       return child;
     };
     const started = await Promise.all([

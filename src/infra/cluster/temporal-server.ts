@@ -2,9 +2,10 @@
 // generated config and dynamic config; resolves once its frontend answers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import net from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort, waitReachable } from '../temporal-dev-server.js';
+import { waitReachable } from '../temporal-dev-server.js';
 import { renderDynamicConfig } from './dynamic-config.js';
 import type { TemporalDatabases } from './schema.js';
 import { renderServerConfig, TEMPORAL_SERVICES, type ServerPorts, type TemporalService } from './server-config.js';
@@ -28,11 +29,36 @@ export interface RunningTemporalServer {
   stop(): Promise<void>;
 }
 
+/**
+ * A free port below 32768: the server stores its services' ports in cluster_membership as a
+ * smallint, so the kernel's ephemeral range (what port 0 gives) makes it exit at start.
+ */
+async function freeSmallintPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
+
 async function pickPorts(frontendPort?: number): Promise<ServerPorts> {
-  const ports = (async () => Object.fromEntries(await Promise.all(TEMPORAL_SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<TemporalService, number>);
+  const taken = new Set<number>(frontendPort ? [frontendPort] : []);
+  const ports = async () => {
+    const picked = {} as Record<TemporalService, number>;
+    for (const service of TEMPORAL_SERVICES) picked[service] = await freeSmallintPort(taken);
+    return picked;
+  };
   const grpc = await ports();
   if (frontendPort) grpc.frontend = frontendPort;
-  return { grpc, membership: await ports(), frontendHttp: await freePort() };
+  return { grpc, membership: await ports(), frontendHttp: await freeSmallintPort(taken) };
 }
 
 export async function startTemporalServer(options: TemporalServerOptions): Promise<RunningTemporalServer> {
@@ -43,7 +69,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   await writeFile(dynamicConfigPath, renderDynamicConfig());
   await writeFile(path.join(configDir, 'cluster.yaml'), renderServerConfig({ postgresUrl: options.postgresUrl, databases: options.databases, ports, dynamicConfigPath }), { mode: 0o600 });
   const logFile = path.join(options.dir, 'server.log');
-  const log = openSync(logFile, 'a');
+  const log = openSync(logFile, 'w');
   // Its own process group: a Ctrl-C reaches the stack, which stops the server last, after the workers drained.
   const child = spawn(options.binary, ['--root', options.dir, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], {
     stdio: ['ignore', log, log],
