@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { startApi, type RunningApi } from '../../src/api/server.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
-import { revokeApiKey } from '../../src/db/api-keys.repository.js';
+import { revokeApiKey, storeFirstApiKey } from '../../src/db/api-keys.repository.js';
+import { createDb } from '../../src/db/connect.js';
 import { FIXTURE_TASKS, logger, useHarness } from '../support/harness.js';
 
 describe('CONVEYOR_BOOTSTRAP_API_KEY', () => {
@@ -24,6 +25,18 @@ describe('CONVEYOR_BOOTSTRAP_API_KEY', () => {
       );
     }
     assert.equal(loadConfig({ CONVEYOR_BOOTSTRAP_API_KEY: '' }).bootstrapApiKey, undefined, 'empty means unset (compose `${VAR:-}`)');
+  });
+
+  it('concurrent first-key stores with different keys (separate connections) store exactly one', async () => {
+    const pools = [0, 1, 2, 3, 4, 5].map(() => createDb({ url: h.databaseUrl, max: 1 }));
+    try {
+      const results = await Promise.all(pools.map((db, i) => storeFirstApiKey(db, `race-${i}`, randomBytes(32).toString('hex'))));
+      assert.equal(results.filter((row) => row !== undefined).length, 1);
+      assert.equal((await keyRows()).length, 1);
+    } finally {
+      await Promise.all(pools.map((db) => db.destroy()));
+      await h.db.deleteFrom('api_keys').execute();
+    }
   });
 
   it('two production replicas starting at once store the key once, hashed, and both accept it', async function () {
