@@ -35,7 +35,7 @@ export async function prepareNamespace({ address, namespace, retentionDays = 3, 
         await connection.close();
       }
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Temporal namespace ${namespace} at ${address} could not be prepared: ${String(error)}`);
+      if (Date.now() > deadline) throw new Error(`Temporal namespace ${namespace} at ${address} could not be prepared: ${String(error)}`, { cause: error });
       if (attempt % 10 === 1) log(`waiting for Temporal at ${address} (${String(error).split('\n')[0]})`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
