@@ -40,7 +40,8 @@ export interface SpawnConveyorOptions {
 export async function spawnConveyorProcess({ kind, name, env, logFile, startTimeoutMs = 120_000 }: SpawnConveyorOptions): Promise<ConveyorProcess> {
   const port = kind === 'api' ? String(await freePort()) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[kind]], {
-    env: { ...process.env, LOG_LEVEL: 'info', CONVEYOR_LOG_FORMAT: 'json', CONVEYOR_WORKER_METRICS_ADDRESS: 'off', HOST: '127.0.0.1', ...env, ...(port ? { PORT: port } : {}) },
+    // LOG_LEVEL info and JSON: readiness is read from the start-up line, an info record.
+    env: { ...process.env, CONVEYOR_WORKER_METRICS_ADDRESS: 'off', HOST: '127.0.0.1', ...env, LOG_LEVEL: 'info', CONVEYOR_LOG_FORMAT: 'json', ...(port ? { PORT: port } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -59,7 +59,8 @@ export function renderServerConfig({ postgresUrl, databases, ports, dynamicConfi
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: NUM_HISTORY_SHARDS,
-      datastores: { 'postgres-default': sql(databases.temporal, 20), 'postgres-visibility': sql(databases.visibility, 4) },
+      // Per service: the four services in one process hold up to 4 × (10 + 2) connections.
+      datastores: { 'postgres-default': sql(databases.temporal, 10), 'postgres-visibility': sql(databases.visibility, 2) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services,
