@@ -13,6 +13,8 @@ import { ADMIN_URL, fmt, onCleanUp, percentile, runBenchmark, table, watchdog } 
 const RUNS_PER_ROUND = Number(process.env.BENCH_CLUSTER_RUNS_PER_ROUND ?? 150);
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3);
 const IN_FLIGHT = [10, 50];
+/** e.g. `matching.enableFairness=false`: comma-separated entries over Conveyor's dynamic config, for an A/B run. */
+const DYNAMIC_CONFIG = (process.env.BENCH_CLUSTER_DYNAMIC_CONFIG ?? '').split(',').filter(Boolean);
 
 async function admin(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     workers: 2,
     apis: 2,
     tasksDir: path.resolve('bench/tasks'),
+    dynamicConfig: DYNAMIC_CONFIG,
     // A shared Postgres (max_connections 100 here): 4 processes × 10 plus the server's.
     env: { CONVEYOR_DB_POOL_SIZE: '10' },
     print: (line) => console.error(line),
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
       fmt(percentile(latencies, 99), 1),
     ]);
   }
-  console.log(`\nbench:cluster — full Temporal server ${TEMPORAL_SERVER_VERSION} on Postgres, 2 workers, 2 APIs (cluster up in ${fmt(startMs / 1000, 1)} s${cluster.buildMs ? `, server build ${fmt(cluster.buildMs / 1000)} s` : ''})\n`);
+  console.log(`\nbench:cluster — full Temporal server ${TEMPORAL_SERVER_VERSION} on Postgres, 2 workers, 2 APIs${DYNAMIC_CONFIG.length ? `, with ${DYNAMIC_CONFIG.join(', ')}` : ''} (cluster up in ${fmt(startMs / 1000, 1)} s${cluster.buildMs ? `, server build ${fmt(cluster.buildMs / 1000)} s` : ''})\n`);
   console.log(table(['in flight', 'runs', 'runs/s', 'runs/s per round: median (min–max)', 'p50 (ms)', 'p99 (ms)'], rows));
 }
 

@@ -27,6 +27,8 @@ export interface ClusterOptions {
   taskQueue?: string;
   namespace?: string;
   frontendPort?: number;
+  /** Dynamic config entries over Conveyor's (`key=value`). */
+  dynamicConfig?: string[];
   /** Extra environment for the worker and API processes (e.g. a shorter reconcile interval). */
   env?: Record<string, string>;
   print?: (line: string) => void;
@@ -62,7 +64,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   await Promise.all([setUpTemporalSchema(sqlTool, options.postgresUrl, options.temporalDatabases), migrateOnce(conveyorUrl)]);
   print('Temporal schema and Conveyor database ready');
 
-  const server = await startTemporalServer({ binary: serverBinary, dir: options.dir, postgresUrl: options.postgresUrl, databases: options.temporalDatabases, frontendPort: options.frontendPort });
+  const server = await startTemporalServer({ binary: serverBinary, dir: options.dir, postgresUrl: options.postgresUrl, databases: options.temporalDatabases, frontendPort: options.frontendPort, dynamicConfig: options.dynamicConfig });
   const processes: ConveyorProcess[] = [];
   let stopping = false;
   server.process.once('exit', (code, signal) => {

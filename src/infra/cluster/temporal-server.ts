@@ -6,7 +6,7 @@ import net from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { waitReachable } from '../temporal-dev-server.js';
-import { renderDynamicConfig } from './dynamic-config.js';
+import { CLUSTER_DYNAMIC_CONFIG, renderDynamicConfig } from './dynamic-config.js';
 import type { TemporalDatabases } from './schema.js';
 import { renderServerConfig, TEMPORAL_SERVICES, type ServerPorts, type TemporalService } from './server-config.js';
 import { stopProcessGroup } from './process-group.js';
@@ -19,6 +19,8 @@ export interface TemporalServerOptions {
   databases: TemporalDatabases;
   /** The frontend's gRPC port; the other ports are picked free. */
   frontendPort?: number;
+  /** `key=value` entries over CLUSTER_DYNAMIC_CONFIG (the last of a key wins), e.g. for an A/B benchmark. */
+  dynamicConfig?: string[];
   startTimeoutMs?: number;
 }
 
@@ -66,7 +68,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   await mkdir(configDir, { recursive: true });
   const dynamicConfigPath = path.join(options.dir, 'dynamic-config.yaml');
   const ports = await pickPorts(options.frontendPort);
-  await writeFile(dynamicConfigPath, renderDynamicConfig());
+  await writeFile(dynamicConfigPath, renderDynamicConfig([...CLUSTER_DYNAMIC_CONFIG, ...(options.dynamicConfig ?? [])]));
   await writeFile(path.join(configDir, 'cluster.yaml'), renderServerConfig({ postgresUrl: options.postgresUrl, databases: options.databases, ports, dynamicConfigPath }), { mode: 0o600 });
   const logFile = path.join(options.dir, 'server.log');
   const log = openSync(logFile, 'w');
