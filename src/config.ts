@@ -29,6 +29,15 @@ const envSchema = z.object({
   CONVEYOR_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "a size like '1mb' or '200kb'").default('1mb'),
   CONVEYOR_WORKER_METRICS_ADDRESS: z.string().trim().default('127.0.0.1:9464'),
   CONVEYOR_DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  // Never echoed: zod's messages for these checks do not include the value.
+  CONVEYOR_BOOTSTRAP_API_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)')
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -53,6 +62,8 @@ export interface Config {
   /** host:port of the worker's Temporal SDK metrics (Prometheus); undefined = off. */
   workerMetricsAddress?: string;
   dbPoolSize: number;
+  /** Stored (hashed) as the first API key when the API starts and none exists yet. */
+  bootstrapApiKey?: string;
   logLevel: Env['LOG_LEVEL'];
   production: boolean;
 }
@@ -91,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.CONVEYOR_BODY_LIMIT,
     workerMetricsAddress: ['', 'off'].includes(e.CONVEYOR_WORKER_METRICS_ADDRESS) ? undefined : e.CONVEYOR_WORKER_METRICS_ADDRESS,
     dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
+    bootstrapApiKey: e.CONVEYOR_BOOTSTRAP_API_KEY,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   };

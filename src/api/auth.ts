@@ -3,7 +3,7 @@
 // runs open by accident.
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { anyApiKeyExists, findApiKeyByHash, hashApiKey, touchApiKey } from '../db/api-keys.repository.js';
+import { anyApiKeyExists, findApiKeyByHash, hashApiKey, storeFirstApiKey, touchApiKey } from '../db/api-keys.repository.js';
 import type { Database } from '../db/schema.js';
 import { isConnectionError } from '../db/retry.js';
 import type { ApiDeps } from './deps.js';
@@ -17,9 +17,22 @@ export function isExempt(req: Pick<Request, 'method' | 'path'>): boolean {
   return req.method === 'POST' && /^\/hooks\/[^/]+\/?$/.test(req.path);
 }
 
+export const BOOTSTRAP_KEY_NAME = 'bootstrap';
+
+/**
+ * `CONVEYOR_BOOTSTRAP_API_KEY`: a deployment's first key without a manual step. Stored (hashed)
+ * only while no key exists, so replicas starting together store it once and a revoked one stays revoked.
+ */
+export async function storeBootstrapApiKey(db: Kysely<Database>, key: string | undefined, logger: Pick<ApiDeps['logger'], 'info'>): Promise<void> {
+  if (key === undefined) return;
+  const stored = await storeFirstApiKey(db, BOOTSTRAP_KEY_NAME, key);
+  if (stored) logger.info({ apiKeyId: stored.id, prefix: stored.prefix }, 'stored CONVEYOR_BOOTSTRAP_API_KEY as the first API key');
+  else logger.info('API keys exist already: CONVEYOR_BOOTSTRAP_API_KEY left unused');
+}
+
 /** Production without any key would serve an open API: refuse to start instead. */
 export async function requireApiKeyInProduction(db: Kysely<Database>, production: boolean): Promise<void> {
-  if (production && !(await anyApiKeyExists(db))) throw new Error(`NODE_ENV=production requires an API key: ${CREATE_KEY_HINT}`);
+  if (production && !(await anyApiKeyExists(db))) throw new Error(`NODE_ENV=production requires an API key: ${CREATE_KEY_HINT}, or set CONVEYOR_BOOTSTRAP_API_KEY`);
 }
 
 function bearer(header: string | undefined): string | undefined {

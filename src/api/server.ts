@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connectClient, openDatabase } from '../bootstrap.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { requireApiKeyInProduction } from './auth.js';
+import { requireApiKeyInProduction, storeBootstrapApiKey } from './auth.js';
 import { loadTasks } from '../tasks/registry.js';
 import { createApp } from './app.js';
 import { startExpirySweeper } from '../runs/expiry-sweeper.js';
@@ -26,7 +26,9 @@ export interface ApiStartOptions {
 export async function startApi(config: Config, address: string, databaseUrl: string, logger: Logger, options: ApiStartOptions = {}): Promise<RunningApi> {
   const registry = await loadTasks(config.tasksDir);
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
-  await requireApiKeyInProduction(db, config.production).catch(async (error: unknown) => {
+  await storeBootstrapApiKey(db, config.bootstrapApiKey, logger)
+    .then(() => requireApiKeyInProduction(db, config.production))
+    .catch(async (error: unknown) => {
     await db.destroy();
     throw error;
   });

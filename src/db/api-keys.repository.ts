@@ -22,12 +22,33 @@ export interface CreatedApiKey {
 
 export async function createApiKey(db: Db, name: string): Promise<CreatedApiKey> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const apiKey = await db
+  return { key, apiKey: await insertApiKey(db, name, key) };
+}
+
+/** An operator's own key (not `cvk_…`) shows only its first characters: most of it must stay unknown. */
+function visiblePrefix(key: string): string {
+  return key.startsWith(KEY_PREFIX) ? key.slice(0, VISIBLE_CHARS) : key.slice(0, 4);
+}
+
+function insertApiKey(db: Db, name: string, key: string): Promise<ApiKey> {
+  return db
     .insertInto('api_keys')
-    .values({ id: `key_${randomBytes(8).toString('hex')}`, name, key_hash: hashApiKey(key), prefix: key.slice(0, VISIBLE_CHARS) })
+    .values({ id: `key_${randomBytes(8).toString('hex')}`, name, key_hash: hashApiKey(key), prefix: visiblePrefix(key) })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { key, apiKey };
+}
+
+/**
+ * Stores `key` (hashed) only while no API key exists at all, under a transaction-scoped advisory
+ * lock, so API replicas starting at once store it once. Once any key exists it does nothing, so a
+ * revoked bootstrap key stays revoked across restarts. Returns the stored row, or undefined.
+ */
+export async function storeFirstApiKey(db: Db, name: string, key: string): Promise<ApiKey | undefined> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('conveyor_first_api_key'))`.execute(trx);
+    if (await anyApiKeyExists(trx)) return undefined;
+    return insertApiKey(trx, name, key);
+  });
 }
 
 /** A revoked key is never found: it stops working on the very next request. */

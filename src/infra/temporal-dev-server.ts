@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ConveyorTask, ConveyorTriggeredBy } from '../runs/contract.js';
+import { CONVEYOR_SEARCH_ATTRIBUTES } from '../runs/contract.js';
 
 /** Measured on this machine: 150 → 23 ms p50 for a one-activity workflow, 29 → 66 workflows/s. */
 export const DEV_SERVER_TUNING = [
@@ -60,7 +60,7 @@ export async function freePort(): Promise<number> {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
-  for (const key of [ConveyorTask, ConveyorTriggeredBy]) args.push('--search-attribute', `${key.name}=Keyword`);
+  for (const key of CONVEYOR_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   for (const value of [...DEV_SERVER_TUNING, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   if (options.dataDir) {
     await mkdir(options.dataDir, { recursive: true });
@@ -102,7 +102,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitReachable(address: string): Promise<boolean> {
+export async function waitReachable(address: string): Promise<boolean> {
   try {
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {

@@ -8,6 +8,8 @@ export const DEFAULT_TASK_QUEUE = 'conveyor';
 
 export const ConveyorTask = defineSearchAttributeKey('ConveyorTask', SearchAttributeType.KEYWORD);
 export const ConveyorTriggeredBy = defineSearchAttributeKey('ConveyorTriggeredBy', SearchAttributeType.KEYWORD);
+/** Registered on every Temporal namespace Conveyor uses (dev server flags, `npm run temporal:setup`). */
+export const CONVEYOR_SEARCH_ATTRIBUTES = [ConveyorTask, ConveyorTriggeredBy] as const;
 /** Set by Temporal on every workflow a Schedule starts: the schedule's id. */
 export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/db/api-keys.repository.js';
 import { FIXTURE_TASKS, logger, useHarness } from '../support/harness.js';
 
-const PRODUCTION_REFUSAL = { message: 'NODE_ENV=production requires an API key: npm run keys:create -- --name <name>' };
+const PRODUCTION_REFUSAL = { message: 'NODE_ENV=production requires an API key: npm run keys:create -- --name <name>, or set CONVEYOR_BOOTSTRAP_API_KEY' };
 
 /** The real script, as `npm run keys:create` runs it; arguments as an array, no shell. */
 function createKeyWithScript(databaseUrl: string, name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
