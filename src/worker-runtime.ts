@@ -20,6 +20,8 @@ export interface ConveyorWorkerOptions {
   registry: TaskRegistry;
   heartbeatIntervalMs: number;
   slotWaker?: SlotWaker;
+  /** The settings built-in kinds run with (Config.kindEnv). */
+  kindEnv?: Readonly<Record<string, string | undefined>>;
   /** A prebuilt bundle (production, tests); else the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -51,7 +53,7 @@ export async function createConveyorWorker(options: ConveyorWorkerOptions): Prom
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker }),
+    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker, kindEnv: options.kindEnv }),
     // Heartbeats reach the server at least this often, so cancellation reaches a task within about this long.
     maxHeartbeatThrottleInterval: options.heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: options.heartbeatIntervalMs,

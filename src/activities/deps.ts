@@ -12,4 +12,6 @@ export interface ActivityDeps {
   heartbeatIntervalMs: number;
   /** Wakes attempts waiting for a concurrency slot (LISTEN/NOTIFY); without it they re-check on a timer. */
   slotWaker?: SlotWaker;
+  /** The settings built-in kinds run with (Config.kindEnv); default the process's CONVEYOR_* variables. */
+  kindEnv?: Readonly<Record<string, string | undefined>>;
 }
