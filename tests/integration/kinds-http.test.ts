@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpKind, httpSpecSchema, type HttpSpecInput } from '../../src/kinds/http.js';
+import { executeHttp, httpSpecSchema, type HttpSpecInput } from '../../src/kinds/http.js';
 import { KindError } from '../../src/kinds/types.js';
 import { recordingContext } from '../support/recording-kind-context.js';
 
@@ -34,7 +34,7 @@ async function listen(handler: (req: http.IncomingMessage, res: http.ServerRespo
 const ALLOW = { CONVEYOR_HTTP_ALLOW: '127.0.0.1' };
 const run = (spec: HttpSpecInput, env: Record<string, string> = ALLOW) => {
   const ctx = recordingContext(env);
-  return { ctx, result: httpKind.execute(httpSpecSchema.parse(spec), ctx) };
+  return { ctx, result: executeHttp(httpSpecSchema.parse(spec), ctx) };
 };
 const failsWith = (errorClass: string, pattern: RegExp, check?: (e: KindError) => void) => (e: unknown) => {
   assert.ok(e instanceof KindError, `expected a KindError, got ${String(e)}`);
