@@ -11,6 +11,9 @@ import { findActiveDefinition, findDefinition } from '../db/workflows.repository
 import type { TaskOptions, RunRowExtras } from '../runs/contract.js';
 import type { TerminalStatus, TriggerSource } from '../runs/states.js';
 import { taskOptions } from '../tasks/task-options.js';
+import { defineTask, type Task } from '../tasks/define.js';
+import { runKind } from '../tasks/kind-task.js';
+import { kindSettings } from '../config.js';
 import type { ActivityDeps } from './deps.js';
 import { bookkeepingWrite } from './bookkeeping-write.js';
 import { LogBuffer } from './log-buffer.js';
@@ -40,12 +43,21 @@ export interface ExecuteDagNodeInput {
   runId: string;
   nodeId: string;
   task: string;
+  /** Set for a kind node (http, command, …): `inputs` are the kind's rendered fields. */
+  kind?: string;
   inputs: unknown;
   triggeredBy: TriggerSource;
   maxAttempts: number;
 }
 
-export function createDagActivities({ db, logger, registry, heartbeatIntervalMs }: ActivityDeps) {
+export function createDagActivities({ db, logger, registry, heartbeatIntervalMs, kindEnv = kindSettings(process.env) }: ActivityDeps) {
+  const kindTasks = new Map<string, Task>();
+  /** The task a kind node runs: its kind, with its fields as inputs (rendered by the workflow). */
+  const kindNodeTask = (kind: string): Task => {
+    let task = kindTasks.get(kind);
+    if (!task) kindTasks.set(kind, (task = defineTask({ slug: kind, fn: (ml, fields) => runKind(ml, kind, fields, kindEnv) })));
+    return task;
+  };
   return {
     /** The definition version the run is pinned to (stored in Postgres, not carried in every input). */
     async loadDag({ workflow, version }: { workflow: string; version: number }): Promise<LoadedDag> {
@@ -94,7 +106,7 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs 
     async executeDagNode(input: ExecuteDagNodeInput): Promise<unknown> {
       const ctx = Context.current();
       const { attempt } = ctx.info;
-      const task = registry.get(input.task);
+      const task = input.kind !== undefined ? kindNodeTask(input.kind) : registry.get(input.task);
       if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
       const step = (change: Omit<StepChange, 'nodeId' | 'attempt'>) => withDbRetry(() => upsertSteps(db, input.runId, [{ nodeId: input.nodeId, attempt, ...change }]));
       // From the first write to the last: a slow write must not look like a lost worker.

@@ -3,6 +3,7 @@
 // This module uses zod, so workflow (sandbox) code must only `import type` from it.
 import { z } from 'zod';
 import { durationSchema } from '../tasks/duration-schema.js';
+import { isKindNodeType } from './kind-node.js';
 import { nodeProblems } from './node-rules.js';
 import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
 import { MAX_EDGES, MAX_NODES, type DagDefinition, type DagError, type DagNode } from './types.js';
@@ -21,8 +22,11 @@ const retrySchema = z.strictObject({
 
 // One object with every field any node kind may have; which fields go with which kind
 // is decided by nodeProblems, shared with validate.ts so both report the same words.
+// A kind node (`"type": "http"`, …) also carries its kind's fields, checked by the kind's
+// schema at validation (validate.ts `kindProblems`); any other node has only these keys.
+const NODE_KEYS = ['id', 'task', 'type', 'inputs', 'retry', 'timeout', 'join', 'duration'];
 const nodeSchema = z
-  .strictObject({
+  .looseObject({
     id: nodeId,
     task: z.string().optional(),
     type: z.string().optional(),
@@ -33,6 +37,11 @@ const nodeSchema = z
     duration: duration.optional(),
   })
   .superRefine((node, ctx) => {
+    const unknown = isKindNodeType(node.type) ? [] : Object.keys(node).filter((key) => !NODE_KEYS.includes(key));
+    if (unknown.length > 0) {
+      const keys = unknown.map((key) => JSON.stringify(key)).join(', ');
+      ctx.addIssue({ code: 'unrecognized_keys', keys: unknown, message: `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${keys}` });
+    }
     for (const message of nodeProblems(node)) ctx.addIssue({ code: 'custom', message });
   })
   .transform((node) => node as DagNode);

@@ -3,6 +3,7 @@
 // kinds run from code: zod errors naming the field, and the CONVEYOR_ALLOW_COMMANDS gate.
 import type { z } from 'zod';
 import { commandKind } from './command.js';
+import { httpKind } from './http.js';
 import { scriptKind } from './script.js';
 import { KindError, type KindContext, type TaskKind } from './types.js';
 
@@ -11,7 +12,9 @@ export * from './types.js';
 /** The setting that turns on the kinds that run processes (`command`, `script`); off by default. */
 export const ALLOW_COMMANDS = 'CONVEYOR_ALLOW_COMMANDS';
 
-const registered: readonly TaskKind<unknown>[] = [commandKind as TaskKind<unknown>, scriptKind as TaskKind<unknown>];
+// Each kind checks its own spec with its schema before execute sees it (parseKindSpec): widening is safe.
+const widen = <Spec>(kind: TaskKind<Spec>) => kind as unknown as TaskKind<unknown>;
+const registered = [widen(httpKind), widen(commandKind), widen(scriptKind)];
 export const KINDS: ReadonlyMap<string, TaskKind<unknown>> = new Map(registered.map((k) => [k.kind, k]));
 
 export function findKind(name: string): TaskKind<unknown> | undefined {
