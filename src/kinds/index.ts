@@ -3,7 +3,9 @@
 // kinds run from code: zod errors naming the field, and the CONVEYOR_ALLOW_COMMANDS gate.
 import type { z } from 'zod';
 import { commandKind } from './command.js';
+import { aiKind } from './ai.js';
 import { httpKind } from './http.js';
+import { webhookKind } from './webhook.js';
 import { scriptKind } from './script.js';
 import { KindError, type KindContext, type TaskKind } from './types.js';
 
@@ -14,7 +16,7 @@ export const ALLOW_COMMANDS = 'CONVEYOR_ALLOW_COMMANDS';
 
 // Each kind checks its own spec with its schema before execute sees it (parseKindSpec): widening is safe.
 const widen = <Spec>(kind: TaskKind<Spec>) => kind as unknown as TaskKind<unknown>;
-const registered = [widen(httpKind), widen(commandKind), widen(scriptKind)];
+const registered = [widen(httpKind), widen(webhookKind), widen(commandKind), widen(scriptKind), widen(aiKind)];
 export const KINDS: ReadonlyMap<string, TaskKind<unknown>> = new Map(registered.map((k) => [k.kind, k]));
 
 export function findKind(name: string): TaskKind<unknown> | undefined {
