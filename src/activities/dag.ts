@@ -13,6 +13,7 @@ import type { TerminalStatus, TriggerSource } from '../runs/states.js';
 import { taskOptions } from '../tasks/task-options.js';
 import { defineTask, type Task } from '../tasks/define.js';
 import { runKind } from '../tasks/kind-task.js';
+import { fieldsForRecord } from '../kinds/record-fields.js';
 import { kindSettings } from '../config.js';
 import type { ActivityDeps } from './deps.js';
 import { bookkeepingWrite } from './bookkeeping-write.js';
@@ -114,7 +115,8 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs,
       const logs = new LogBuffer({ db, runId: input.runId, nodeId: input.nodeId, attempt, logger });
       const run = { id: input.runId, attempt, task: task.slug, triggeredBy: input.triggeredBy, nodeId: input.nodeId };
       try {
-        await step({ status: 'running', inputs: input.inputs });
+        // A kind node's fields may carry credentials (headers, a webhook secret): the record shows them redacted.
+        await step({ status: 'running', inputs: input.kind !== undefined ? fieldsForRecord(input.inputs) : input.inputs });
         const output = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeats });
         await logs.flush();
         await step({ status: 'complete', output });
