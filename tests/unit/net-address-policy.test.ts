@@ -120,6 +120,12 @@ describe('outgoing HTTP guard: the agents check the address connected to (loopba
     for (const url of [`http://127.0.0.1:${port}/`, `http://[::1]:${port}/`, `http://[::ffff:127.0.0.1]:${port}/`, `http://0x7f.1:${port}/`]) {
       await assert.rejects(sendGuarded({ method: 'GET', url, followRedirects: 0, policy: NOTHING_ALLOWED }), (e: Error) => e instanceof OutboundError && e.failure === 'refused', url);
     }
+    // The https agent guards the same way (refused before any TLS handshake could start).
+    const before = hits;
+    for (const url of [`https://localhost:${port}/`, `https://127.0.0.1:${port}/`]) {
+      await assert.rejects(sendGuarded({ method: 'GET', url, followRedirects: 0, policy: NOTHING_ALLOWED }), (e: Error) => e instanceof OutboundError && e.failure === 'refused', url);
+    }
+    assert.equal(hits, before);
     const ok = await sendGuarded({ method: 'GET', url: `http://127.0.0.1:${port}/`, followRedirects: 0, policy: parseOutboundPolicy('127.0.0.1') });
     ok.body.resume();
     assert.equal(ok.status, 200);
