@@ -32,7 +32,8 @@ const nodeSchema = z
     type: z.string().optional(),
     inputs: z.record(z.string(), z.json()).optional(),
     retry: retrySchema.optional(),
-    timeout: z.union([duration, z.strictObject({ attempt: duration.optional(), run: duration.optional() })]).optional(),
+    // Any string: a kind node's timeout may be a template; nodeProblems says which form each node takes.
+    timeout: z.union([duration, z.string(), z.strictObject({ attempt: duration.optional(), run: duration.optional() })]).optional(),
     join: z.union([z.literal('all'), z.literal('any'), z.strictObject({ atLeast: z.number().int() })]).optional(),
     duration: duration.optional(),
   })

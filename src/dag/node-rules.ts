@@ -42,9 +42,10 @@ function taskNodeProblems(node: Readonly<Record<string, unknown>>): string[] {
 /** A kind node's own keys; its kind's fields are checked by the kind's schema (src/kinds, through ValidateOptions). */
 function kindNodeProblems(node: Readonly<Record<string, unknown>>): string[] {
   const problems: string[] = [];
-  if (node.inputs !== undefined) problems.push(`a ${String(node.type)} node has no \`inputs\`: its fields sit on the node, templates allowed`);
+  if (node.inputs !== undefined) problems.push(`\`inputs\` does not apply to ${String(node.type)} nodes: their fields sit on the node itself (templates allowed)`);
   const timeout = node.timeout;
-  if (timeout !== undefined && !isDuration(timeout) && !isPolicyTimeout(timeout)) {
+  const templated = typeof timeout === 'string' && timeout.includes('{{');
+  if (timeout !== undefined && !templated && !isDuration(timeout) && !isPolicyTimeout(timeout)) {
     problems.push("`timeout` is the kind's own (a duration like '30s') or the attempt's `{attempt?, run?}`");
   }
   return problems;

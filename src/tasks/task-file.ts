@@ -22,7 +22,7 @@ export const TASK_FILE_PATTERN = /^[^._][^/]*\.task\.(json|ya?ml)$/;
 const TASK_FIELDS = ['slug', 'name', 'description', 'kind', 'input', 'retry', 'timeout', 'heartbeatTimeout', 'concurrency'] as const;
 
 const headerSchema = z.looseObject({
-  kind: z.string({ error: 'kind is required: a built-in kind such as "command" or "http"' }),
+  kind: z.string({ error: 'required: a built-in kind such as "command" or "http"' }),
   input: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -82,12 +82,13 @@ export async function loadTaskFile(file: string, env: KindContext['env']): Promi
 
   // A templated kind timeout is known only at run time: the attempt keeps the default then.
   const policyTimeout = typeof raw.timeout === 'object' && raw.timeout !== null ? raw.timeout : isDuration(kindTimeout) ? { attempt: attemptTimeoutFor(kindTimeout) } : undefined;
+  const input = inputSchema(file, header.data.input);
   try {
     return kindTask({
       slug: raw.slug as string,
       name: raw.name as string | undefined,
       description: raw.description as string | undefined,
-      input: inputSchema(file, header.data.input),
+      input,
       // Checked by defineTask, which names the field.
       retry: raw.retry as never,
       timeout: policyTimeout as never,
