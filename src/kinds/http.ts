@@ -2,7 +2,7 @@
 // a response size cap, an expected status and redacted request/response log lines.
 import { z } from 'zod';
 import { durationMsSchema } from '../tasks/duration-schema.js';
-import { readCapped, sendGuarded } from '../net/guarded-request.js';
+import { parseOutboundUrl, readCapped, sendGuarded } from '../net/guarded-request.js';
 import { toOutboundError } from '../net/outbound-error.js';
 import { expectStatusSchema, isExpectedStatus, unexpectedStatusError } from './http-status.js';
 import { redactHeaders, redactUrl } from './http-redact.js';
@@ -70,18 +70,18 @@ export async function executeHttp(spec: HttpSpec, ctx: KindContext): Promise<Htt
   const policy = outboundPolicy(ctx.env);
   const headers = { ...spec.headers };
   const body = encodeBody(spec, headers);
-  let url: string;
+  let url: URL;
   try {
-    url = withQuery(spec.url, spec.query);
-  } catch {
-    throw new KindError(`url: not a valid URL: ${JSON.stringify(spec.url)}`, 'permanent', { type: 'HttpUrl' });
+    url = parseOutboundUrl(withQuery(parseOutboundUrl(spec.url).toString(), spec.query));
+  } catch (error) {
+    throw toKindError(error);
   }
   const limit = deadline(ctx.signal, spec.timeout);
   const started = performance.now();
   try {
-    ctx.log('info', `→ ${spec.method} ${redactUrl(new URL(url))} ${JSON.stringify(redactHeaders(headers))}${body === undefined ? '' : ` (${Buffer.byteLength(body)} bytes)`}`);
+    ctx.log('info', `→ ${spec.method} ${redactUrl(url)} ${JSON.stringify(redactHeaders(headers))}${body === undefined ? '' : ` (${Buffer.byteLength(body)} bytes)`}`);
     const response = await sendGuarded({
-      method: spec.method, url, headers, body, followRedirects: spec.followRedirects, policy, signal: limit.signal, timedOut: limit.timedOut,
+      method: spec.method, url: url.toString(), headers, body, followRedirects: spec.followRedirects, policy, signal: limit.signal, timedOut: limit.timedOut,
       onRedirect: (status, to, dropped) =>
         ctx.log('info', `↪ ${status} redirect to ${redactUrl(to)}${dropped.length ? ` (cross-origin: dropped ${dropped.join(', ')})` : ''}`),
     });

@@ -203,6 +203,11 @@ describe('http kind (real servers on 127.0.0.1)', () => {
     assert.equal(main.seen.length, before);
   });
 
+  it('refuses a URL that does not parse or is not http(s), permanently', async () => {
+    await assert.rejects(run({ method: 'GET', url: 'not a url' }).result, failsWith('permanent', /not a valid URL/));
+    await assert.rejects(run({ method: 'GET', url: 'ftp://127.0.0.1/file', query: { a: 1 } }).result, failsWith('permanent', /only http and https/));
+  });
+
   it('stops after followRedirects redirects; 0 returns the redirect itself', async () => {
     await assert.rejects(run({ method: 'GET', url: `${main.base}/loop`, followRedirects: 3 }).result, failsWith('permanent', /more than 3 redirects/));
     const { result } = run({ method: 'GET', url: `${main.base}/redirect-same`, followRedirects: 0, expectStatus: 302 });
