@@ -18,11 +18,19 @@ describe('built-in task kinds through the API', function () {
   let fake: FakeOpenAi;
   let server: http.Server;
   let serverUrl: string;
+  const limitedCalls = new Map<string, number>();
   before(async () => {
     fake = await startFakeOpenAi();
     env.CONVEYOR_AI_BASE_URL = fake.baseUrl;
     server = http.createServer((req, res) => {
       if (req.url === '/topic') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ topic: 'durable workflows' }));
+      else if (req.url?.startsWith('/limited')) {
+        // Rate limited twice per key, then fine.
+        const seen = (limitedCalls.get(req.url) ?? 0) + 1;
+        limitedCalls.set(req.url, seen);
+        if (seen <= 2) res.writeHead(429, { 'retry-after': '1' }).end('slow down');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ calls: seen }));
+      }
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,7 +64,7 @@ describe('built-in task kinds through the API', function () {
   it('lists task files with the code tasks', async () => {
     const { body } = await h.request('GET', '/api/tasks');
     const slugs = (body.tasks as { slug: string }[]).map((t) => t.slug);
-    for (const slug of ['greet', 'sleeper', 'exits', 'slow', 'env-probe', 'count-lines', 'py-sum', 'throws', 'gives-up']) assert.ok(slugs.includes(slug), `${slug} in ${slugs}`);
+    for (const slug of ['greet', 'sleeper', 'exits', 'slow', 'env-probe', 'count-lines', 'py-sum', 'rate-limited', 'throws', 'gives-up']) assert.ok(slugs.includes(slug), `${slug} in ${slugs}`);
     const greet = (body.tasks as { slug: string; name: string; description: string }[]).find((t) => t.slug === 'greet')!;
     assert.equal(greet.name, 'Greet');
   });
@@ -148,6 +156,18 @@ describe('built-in task kinds through the API', function () {
     const run = await h.waitForRun(gaveUp);
     assert.equal(run.attempt, 1);
     assert.equal((await runOf(gaveUp)).error.class, 'permanent');
+  });
+
+  it("error.class resource: a 429 is retried after the server's Retry-After (1 s), not the task's 10 min back-off", async () => {
+    const id = await trigger('rate-limited', { url: `${serverUrl}/limited-${Date.now()}` });
+    // Under the default back-off the second attempt would start 10 min later; waitForRun gives up after 60 s.
+    const retrying = await h.waitForRun(id, (run) => run.status === 'retrying');
+    assert.equal(retrying.error?.class, 'resource');
+    assert.equal(retrying.error?.type, 'HttpStatus429');
+    const run = await h.waitForRun(id, undefined, 60_000);
+    assert.equal(run.status, 'complete', JSON.stringify(run.error));
+    assert.equal(run.attempt, 3);
+    assert.deepEqual((run.result as { body: unknown }).body, { calls: 3 });
   });
 
   it('runs a DAG mixing http → ai → command end to end, templates reading upstream outputs', async () => {
