@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { LineSplitter, MAX_LINE_CHARS, OutputTail } from '../../src/kinds/process-output.js';
-import { classOfErrorType, withErrorClass } from '../../src/runs/error-class.js';
+import type { RunError } from '../../src/db/schema.js';
+import { classOfErrorType, withErrorClass as withClass } from '../../src/runs/error-class.js';
+
+const withErrorClass = (error: RunError) => withClass(error);
 
 describe('process output', () => {
   const split = (chunks: (string | Buffer)[]) => {
