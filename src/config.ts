@@ -66,6 +66,17 @@ export interface Config {
   bootstrapApiKey?: string;
   logLevel: Env['LOG_LEVEL'];
   production: boolean;
+  /**
+   * The CONVEYOR_* settings of built-in task kinds (src/kinds): CONVEYOR_ALLOW_COMMANDS,
+   * CONVEYOR_COMMAND_ENV_ALLOW, CONVEYOR_HTTP_ALLOW, CONVEYOR_AI_*. Kinds read them from here
+   * (KindContext.env); a command's child never sees them unless its spec passes them on.
+   */
+  kindEnv: Readonly<Record<string, string | undefined>>;
+}
+
+/** The CONVEYOR_* variables of an environment: the settings kinds read. */
+export function kindSettings(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('CONVEYOR_')));
 }
 
 export class ConfigError extends Error {
@@ -105,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapApiKey: e.CONVEYOR_BOOTSTRAP_API_KEY,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
+    kindEnv: kindSettings(env),
   };
 }

@@ -22,6 +22,8 @@ export interface ConveyorWorkerOptions {
   heartbeatIntervalMs: number;
   slotWaker?: SlotWaker;
   cancelRun?: ActivityDeps['cancelRun'];
+  /** The settings built-in kinds run with (Config.kindEnv). */
+  kindEnv?: Readonly<Record<string, string | undefined>>;
   /** A prebuilt bundle (production, tests); else the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -53,7 +55,7 @@ export async function createConveyorWorker(options: ConveyorWorkerOptions): Prom
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker, cancelRun: options.cancelRun }),
+    activities: createActivities({ db: options.db, logger: options.logger, registry: options.registry, heartbeatIntervalMs: options.heartbeatIntervalMs, slotWaker: options.slotWaker, cancelRun: options.cancelRun, kindEnv: options.kindEnv }),
     // Heartbeats reach the server at least this often, so cancellation reaches a task within about this long.
     maxHeartbeatThrottleInterval: options.heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: options.heartbeatIntervalMs,

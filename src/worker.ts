@@ -33,7 +33,7 @@ export interface WorkerStartOptions {
 
 /** Starts a worker with its reconciler and presence row; `stop()` drains in-flight activities, then closes everything. */
 export async function startWorker(config: Config, address: string, databaseUrl: string, logger: Logger, options: WorkerStartOptions = {}): Promise<RunningWorker> {
-  const registry = await loadTasks(config.tasksDir);
+  const registry = await loadTasks(config.tasksDir, { env: config.kindEnv });
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
   const closers: Array<() => Promise<void>> = [() => db.destroy()];
   const closeAll = async () => {
@@ -56,6 +56,7 @@ export async function startWorker(config: Config, address: string, databaseUrl: 
       logger,
       registry,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
+      kindEnv: config.kindEnv,
       slotWaker,
       cancelRun: (runId, reason) => client.workflow.getHandle(runId).signal(CANCEL_SIGNAL, { reason }),
       workflowBundle: options.workflowBundle,

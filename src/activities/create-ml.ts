@@ -3,6 +3,8 @@ import { toMs, type Duration } from '../tasks/duration.js';
 import { PermanentError } from '../tasks/errors.js';
 import type { Ml, RunInfo } from '../tasks/ml.types.js';
 import type { LogBuffer } from './log-buffer.js';
+import { kindSettings } from '../config.js';
+import { outboundHelpers } from '../kinds/http-ml.js';
 
 export interface MlDeps {
   logs: LogBuffer;
@@ -11,6 +13,8 @@ export interface MlDeps {
   resumeFrom: unknown;
   /** Called with each checkpoint; the activity sends it as heartbeat details. */
   onCheckpoint: (state: unknown) => void;
+  /** The settings ml.http and ml.ai run with (CONVEYOR_HTTP_ALLOW, CONVEYOR_AI_*); default the process's CONVEYOR_* variables. */
+  kindEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 function describe(error: unknown): { message: string; data: { name: string; stack?: string } } {
@@ -19,10 +23,10 @@ function describe(error: unknown): { message: string; data: { name: string; stac
 }
 
 /** Builds the `ml` object a task function receives. */
-export function createMl({ logs, run, signal, resumeFrom, onCheckpoint }: MlDeps): Ml {
+export function createMl({ logs, run, signal, resumeFrom, onCheckpoint, kindEnv = kindSettings(process.env) }: MlDeps): Ml {
   const text = (level: 'log' | 'info' | 'warn' | 'danger' | 'success' | 'markdown') => (message: string) =>
     logs.push(level, typeof message === 'string' ? message : String(message));
-  return {
+  const ml: Ml = {
     log: text('log'),
     info: text('info'),
     warn: text('warn'),
@@ -44,5 +48,7 @@ export function createMl({ logs, run, signal, resumeFrom, onCheckpoint }: MlDeps
     fail: (message: string): never => {
       throw new PermanentError(message);
     },
+    ...outboundHelpers(() => ml, kindEnv),
   };
+  return ml;
 }

@@ -11,6 +11,10 @@ import { findActiveDefinition, findDefinition } from '../db/workflows.repository
 import type { TaskOptions, RunRowExtras } from '../runs/contract.js';
 import type { TerminalStatus, TriggerSource } from '../runs/states.js';
 import { taskOptions } from '../tasks/task-options.js';
+import { defineTask, type Task } from '../tasks/define.js';
+import { runKind } from '../tasks/kind-task.js';
+import { fieldsForRecord } from '../kinds/record-fields.js';
+import { kindSettings } from '../config.js';
 import type { ActivityDeps } from './deps.js';
 import { bookkeepingWrite } from './bookkeeping-write.js';
 import { LogBuffer } from './log-buffer.js';
@@ -44,6 +48,8 @@ export interface ExecuteDagNodeInput {
   runId: string;
   nodeId: string;
   task: string;
+  /** Set for a kind node (http, command, …): `inputs` are the kind's rendered fields. */
+  kind?: string;
   inputs: unknown;
   triggeredBy: TriggerSource;
   maxAttempts: number;
@@ -52,7 +58,14 @@ export interface ExecuteDagNodeInput {
   workflow?: string;
 }
 
-export function createDagActivities({ db, logger, registry, heartbeatIntervalMs, slotWaker = timerSlotWaker }: ActivityDeps) {
+export function createDagActivities({ db, logger, registry, heartbeatIntervalMs, kindEnv = kindSettings(process.env), slotWaker = timerSlotWaker }: ActivityDeps) {
+  const kindTasks = new Map<string, Task>();
+  /** The task a kind node runs: its kind, with its fields as inputs (rendered by the workflow). */
+  const kindNodeTask = (kind: string): Task => {
+    let task = kindTasks.get(kind);
+    if (!task) kindTasks.set(kind, (task = defineTask({ slug: kind, fn: (ml, fields) => runKind(ml, kind, fields, kindEnv) })));
+    return task;
+  };
   return {
     /** The definition version the run is pinned to (stored in Postgres, not carried in every input). */
     async loadDag({ workflow, version }: { workflow: string; version: number }): Promise<LoadedDag> {
@@ -101,7 +114,7 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs,
     async executeDagNode(input: ExecuteDagNodeInput): Promise<unknown> {
       const ctx = Context.current();
       const { attempt } = ctx.info;
-      const task = registry.get(input.task);
+      const task = input.kind !== undefined ? kindNodeTask(input.kind) : registry.get(input.task);
       if (!task) throw ApplicationFailure.nonRetryable(`unknown task "${input.task}" on this worker`, 'UnknownTask');
       const step = (change: Omit<StepChange, 'nodeId' | 'attempt'>) => withDbRetry(() => upsertSteps(db, input.runId, [{ nodeId: input.nodeId, attempt, ...change }]));
       // From the first write to the last: a slow write must not look like a lost worker.
@@ -111,7 +124,8 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs,
       let slots: HeldSlot[] = [];
       try {
         slots = await takeNodeSlots({ db, logger, waker: slotWaker, ctx, logs, task, node: input, heartbeatIntervalMs });
-        await step({ status: 'running', inputs: input.inputs });
+        // A kind node's fields may carry credentials (headers, a webhook secret): the record shows them redacted.
+        await step({ status: 'running', inputs: input.kind !== undefined ? fieldsForRecord(input.inputs) : input.inputs });
         const output = await runTaskAttempt({ ctx, task, logs, run, inputs: input.inputs, heartbeats });
         await logs.flush();
         await step({ status: 'complete', output });

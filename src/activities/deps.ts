@@ -14,4 +14,6 @@ export interface ActivityDeps {
   slotWaker?: SlotWaker;
   /** Sends a run's workflow the `cancel` signal (onLimit `cancel-in-progress` replaces older runs). */
   cancelRun?: (runId: string, reason: string) => Promise<void>;
+  /** The settings built-in kinds run with (Config.kindEnv); default the process's CONVEYOR_* variables. */
+  kindEnv?: Readonly<Record<string, string | undefined>>;
 }

@@ -7,7 +7,7 @@ import type { RunInfo } from '../tasks/ml.types.js';
 import { createMl } from './create-ml.js';
 import { encodableError } from './encodable-error.js';
 import type { LogBuffer } from './log-buffer.js';
-import { isPermanent, toRunError } from './run-error.js';
+import { errorClassOf, isKindError, isPermanent, toRunError } from './run-error.js';
 import { formatIssues } from './validate-inputs.js';
 
 /** Rejects as soon as the attempt is cancelled, so a task that ignores `ml.signal` cannot hold its run open. */
@@ -82,8 +82,8 @@ export async function concludeFailedAttempt(ctx: Context, logs: LogBuffer, error
   else logs.push('error', toRunError(error).message, { name: toRunError(error).type, stack: toRunError(error).stack });
   await logs.flush().catch(() => undefined);
   const timedOut = cancelled && Boolean(details?.timedOut || details?.notFound);
-  const runError = timedOut ? { message: `attempt ${attempt} timed out`, type: 'AttemptTimeout' } : toRunError(error, isPermanent(error) ? 'PermanentError' : undefined);
-  const final = timedOut ? attempt >= maxAttempts : isPermanent(error) || (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= maxAttempts;
+  const runError = timedOut ? { message: `attempt ${attempt} timed out`, type: 'AttemptTimeout', class: 'transient' as const } : toRunError(error, isPermanent(error) ? 'PermanentError' : undefined);
+  const final = timedOut ? attempt >= maxAttempts : errorClassOf(error) === 'permanent' || attempt >= maxAttempts;
   return { cancelled, timedOut, final, error: runError };
 }
 
@@ -98,6 +98,18 @@ function describeCancel(details: Context['cancellationDetails']): string {
 export function toActivityError(error: unknown): unknown {
   encodableError(error);
   if (error instanceof CancelledFailure || error instanceof ApplicationFailure) return error;
+  if (isKindError(error)) {
+    // The class travels in the failure's details, so the workflow (a DAG's run error) can read it.
+    return ApplicationFailure.create({
+      message: error.message,
+      type: error.options.type ?? 'KindError',
+      nonRetryable: error.errorClass === 'permanent',
+      // A rate limit's Retry-After overrides the back-off for this retry only.
+      nextRetryDelay: error.errorClass === 'resource' ? error.options.retryAfterMs : undefined,
+      details: [{ class: error.errorClass }],
+      cause: error,
+    });
+  }
   if (isPermanent(error)) {
     const e = error as Error;
     return ApplicationFailure.create({ message: e.message, type: 'PermanentError', nonRetryable: true, cause: e });

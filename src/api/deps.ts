@@ -9,4 +9,6 @@ export interface ApiDeps extends ServiceDeps {
   publicUrl?: string;
   /** Production: API keys are always required (otherwise only once one exists). */
   production?: boolean;
+  /** The settings definitions using built-in kinds are checked with (CONVEYOR_ALLOW_COMMANDS); default the process's. */
+  kindEnv?: Readonly<Record<string, string | undefined>>;
 }

@@ -1,5 +1,6 @@
 import type { Run, RunLog } from '../db/schema.js';
 import type { ApiDeps } from './deps.js';
+import { withErrorClass } from '../runs/error-class.js';
 
 /** A run as the API returns it. */
 export function runView(run: Run) {
@@ -12,7 +13,7 @@ export function runView(run: Run) {
     triggeredBy: run.triggered_by,
     inputs: run.inputs ?? null,
     result: run.result ?? null,
-    error: run.error ?? null,
+    error: run.error ? withErrorClass(run.error) : null,
     attempt: run.attempt,
     createdAt: run.created_at.toISOString(),
     startedAt: run.started_at?.toISOString() ?? null,

@@ -24,7 +24,7 @@ export interface ApiStartOptions {
 
 /** Starts the HTTP API: loads the tasks (for their schemas), migrates, connects to Temporal, listens, and sweeps expired runs. */
 export async function startApi(config: Config, address: string, databaseUrl: string, logger: Logger, options: ApiStartOptions = {}): Promise<RunningApi> {
-  const registry = await loadTasks(config.tasksDir);
+  const registry = await loadTasks(config.tasksDir, { env: config.kindEnv });
   const db = await openDatabase(databaseUrl, logger, config.dbPoolSize);
   await storeBootstrapApiKey(db, config.bootstrapApiKey, logger)
     .then(() => requireApiKeyInProduction(db, config.production))
@@ -49,6 +49,7 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
     production: config.production,
+    kindEnv: config.kindEnv,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, LISTEN_BACKLOG, () => resolve(s));

@@ -3,6 +3,7 @@
 // This module uses zod, so workflow (sandbox) code must only `import type` from it.
 import { z } from 'zod';
 import { durationSchema } from '../tasks/duration-schema.js';
+import { isKindNodeType } from './kind-node.js';
 import { nodeProblems } from './node-rules.js';
 import { concurrencySchema, type ConcurrencyConfig } from '../tasks/concurrency.js';
 import { ExpressionError, parseExpression } from './expression.js';
@@ -23,19 +24,28 @@ const retrySchema = z.strictObject({
 
 // One object with every field any node kind may have; which fields go with which kind
 // is decided by nodeProblems, shared with validate.ts so both report the same words.
+// A kind node (`"type": "http"`, …) also carries its kind's fields, checked by the kind's
+// schema at validation (validate.ts `kindProblems`); any other node has only these keys.
+const NODE_KEYS = ['id', 'task', 'type', 'inputs', 'retry', 'timeout', 'join', 'duration'];
 const nodeSchema = z
-  .strictObject({
+  .looseObject({
     id: nodeId,
     task: z.string().optional(),
     type: z.string().optional(),
     inputs: z.record(z.string(), z.json()).optional(),
     retry: retrySchema.optional(),
-    timeout: z.union([duration, z.strictObject({ attempt: duration.optional(), run: duration.optional() })]).optional(),
+    // Any string: a kind node's timeout may be a template; nodeProblems says which form each node takes.
+    timeout: z.union([duration, z.string(), z.strictObject({ attempt: duration.optional(), run: duration.optional() })]).optional(),
     join: z.union([z.literal('all'), z.literal('any'), z.strictObject({ atLeast: z.number().int() })]).optional(),
     duration: duration.optional(),
     concurrency: concurrencySchema.optional(),
   })
   .superRefine((node, ctx) => {
+    const unknown = isKindNodeType(node.type) ? [] : Object.keys(node).filter((key) => !NODE_KEYS.includes(key));
+    if (unknown.length > 0) {
+      const keys = unknown.map((key) => JSON.stringify(key)).join(', ');
+      ctx.addIssue({ code: 'unrecognized_keys', keys: unknown, message: `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${keys}` });
+    }
     for (const message of nodeProblems(node)) ctx.addIssue({ code: 'custom', message });
     for (const message of nodeConcurrencyProblems(node.concurrency)) ctx.addIssue({ code: 'custom', message, path: ['concurrency'] });
   })

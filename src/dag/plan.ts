@@ -3,6 +3,7 @@
 // workflow from the (validated) definition, so it is pure and deterministic.
 import { parseExpression, type Expr } from './expression.js';
 import { indexGraph, type GraphIndex } from './graph.js';
+import { runsActivity } from './kind-node.js';
 import type { DagDefinition, FailurePolicy, JoinPolicy } from './types.js';
 
 export interface DagPlan {
@@ -11,7 +12,7 @@ export interface DagPlan {
   conditions: (Expr | undefined)[];
   /** Per node: how many incoming edges must be taken before it may start (0 for a root). */
   required: number[];
-  /** Per node: whether it runs a task (only task nodes count against maxParallel). */
+  /** Per node: whether it runs an activity, a task or a kind (only those count against maxParallel). */
   isTask: boolean[];
   onFailure: FailurePolicy;
   /** Infinity when the definition sets none. */
@@ -31,7 +32,7 @@ export function planDag(def: DagDefinition): DagPlan {
     graph,
     conditions: graph.edges.map((edge) => (edge.when === undefined ? undefined : parseExpression(edge.when))),
     required: graph.nodes.map((node, n) => requiredEdges(node.join, graph.incoming[n].length)),
-    isTask: graph.nodes.map((node) => node.task !== undefined),
+    isTask: graph.nodes.map((node) => runsActivity(node)),
     onFailure: def.onFailure ?? 'fail_fast',
     maxParallel: def.maxParallel ?? Number.POSITIVE_INFINITY,
   };

@@ -4,6 +4,7 @@
 import { referencedNodes } from './expression.js';
 import type { DagPlan } from './plan.js';
 import type { SchedulerSnapshot } from './scheduler-types.js';
+import { isKindNode, kindFields } from './kind-node.js';
 import { templateReferences } from './template.js';
 import { isFinishedNodeStatus, type DagNode } from './types.js';
 
@@ -14,6 +15,7 @@ export function pruneSnapshot(snapshot: SchedulerSnapshot, plan: DagPlan, nodes:
     if (isFinishedNodeStatus(status)) return;
     const definition = nodes[node];
     if (definition.task !== undefined) for (const id of templateReferences(definition.inputs).nodes) needed.add(id);
+    if (isKindNode(definition)) for (const id of templateReferences(kindFields(definition), definition.type).nodes) needed.add(id);
     for (const e of plan.graph.incoming[node]) {
       const condition = plan.conditions[e];
       if (condition) for (const id of referencedNodes(condition)) needed.add(id);

@@ -65,7 +65,12 @@ function resolveValue(value: unknown, where: string, ctx: EvalContext): unknown 
 
 /** A node's inputs with every template replaced. Throws ExpressionError on a malformed template. */
 export function resolveInputs(inputs: Readonly<Record<string, unknown>> | undefined, ctx: EvalContext): Record<string, unknown> {
-  return resolveValue(inputs ?? {}, 'inputs', ctx) as Record<string, unknown>;
+  return resolveTemplates(inputs, ctx, 'inputs');
+}
+
+/** Any fields (a task kind's spec) with every template replaced; `where` prefixes error positions. */
+export function resolveTemplates(fields: Readonly<Record<string, unknown>> | undefined, ctx: EvalContext, where: string): Record<string, unknown> {
+  return resolveValue(fields ?? {}, where, ctx) as Record<string, unknown>;
 }
 
 export interface TemplateReferences {
@@ -76,7 +81,7 @@ export interface TemplateReferences {
 }
 
 /** What a node's input templates read, for validation. Throws ExpressionError on a malformed template. */
-export function templateReferences(inputs: Readonly<Record<string, unknown>> | undefined): TemplateReferences {
+export function templateReferences(inputs: Readonly<Record<string, unknown>> | undefined, where = 'inputs'): TemplateReferences {
   const nodes = new Set<string>();
   const inputPaths = new Map<string, string[]>();
   const visit = (value: unknown, where: string): void => {
@@ -92,6 +97,6 @@ export function templateReferences(inputs: Readonly<Record<string, unknown>> | u
       for (const [key, item] of Object.entries(value)) visit(item, `${where}.${key}`);
     }
   };
-  visit(inputs ?? {}, 'inputs');
+  visit(inputs ?? {}, where);
   return { nodes: [...nodes], inputs: [...inputPaths.values()] };
 }

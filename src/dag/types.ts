@@ -58,7 +58,21 @@ export interface ApprovalNode extends NodeBase {
   timeout?: Duration;
 }
 
-export type DagNode = TaskNode | SleepNode | ApprovalNode;
+/** The built-in task kinds a node can run (src/kinds; kind-node.ts). */
+export const KIND_NODE_TYPES = ['http', 'webhook', 'command', 'script', 'ai'] as const;
+
+/**
+ * Runs a built-in kind; its fields (`url`, `command`, `prompt`, …) sit on the node and may
+ * hold `{{ path }}` templates. `timeout` is the kind's own (a duration) or the policy's `{attempt, run}`.
+ */
+export interface KindNode extends NodeBase {
+  type: (typeof KIND_NODE_TYPES)[number];
+  task?: undefined;
+  retry?: RetryPolicy;
+  timeout?: Duration | { attempt?: Duration; run?: Duration };
+}
+
+export type DagNode = TaskNode | SleepNode | ApprovalNode | KindNode;
 
 export interface DagEdge {
   from: string;

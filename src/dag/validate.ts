@@ -8,12 +8,19 @@ import { nodePolicyProblem } from './node-policy.js';
 import { nodeProblems } from './node-rules.js';
 import type { TaskOptions } from '../runs/contract.js';
 import { templateReferences } from './template.js';
-import type { DagDefinition, DagError, TaskNode } from './types.js';
+import { isKindNode, kindFields, kindNodeBasePolicy, kindNodePolicyTimeout } from './kind-node.js';
+import type { DagDefinition, DagError, KindNode, TaskNode } from './types.js';
 
 export interface ValidateOptions {
   taskExists(slug: string): boolean;
   /** The task's own policy, to check a node's retry/timeout overrides against the shared rules. */
   taskPolicy?(slug: string): TaskOptions | undefined;
+  /**
+   * What is wrong with a kind node's fields (`url`, `command`, …), each naming its field: the
+   * kind's schema and the CONVEYOR_ALLOW_COMMANDS gate (src/kinds). Fields holding templates
+   * are checked once rendered. Absent, kind fields are not checked here.
+   */
+  kindProblems?(type: KindNode['type'], fields: Record<string, unknown>): string[];
 }
 
 /** Every problem with a definition; empty when it may be activated. */
@@ -32,6 +39,14 @@ export function validateDefinition(def: DagDefinition, options: ValidateOptions)
     seen.add(node.id);
     if (typeof node.task === 'string' && node.task !== '' && !options.taskExists(node.task)) {
       errors.push({ code: 'unknown_task', message: `node ${node.id}: no task "${node.task}" is registered`, nodes: [node.id] });
+    }
+    if (isKindNode(node)) {
+      for (const problem of options.kindProblems?.(node.type, kindFields(node)) ?? []) {
+        errors.push({ code: 'invalid_node', message: `node ${node.id}: ${problem}`, nodes: [node.id] });
+      }
+      const timeout = kindNodePolicyTimeout(node);
+      const policyProblem = nodePolicyProblem({ retry: node.retry, timeout }, kindNodeBasePolicy(node));
+      if (policyProblem) errors.push({ code: 'invalid_node', message: `node ${node.id}: ${policyProblem}`, nodes: [node.id] });
     }
     const base = typeof node.task === 'string' ? options.taskPolicy?.(node.task) : undefined;
     const policyProblem = base && nodePolicyProblem(node as TaskNode, base);
@@ -91,10 +106,12 @@ function templateErrors(def: DagDefinition, graph: GraphIndex, ancestry: Ancestr
   const errors: DagError[] = [];
   const declared = declaredInputs(def.input);
   graph.nodes.forEach((node, n) => {
-    if (node.task === undefined || node.inputs === undefined) return;
+    const templated = node.task !== undefined ? node.inputs : isKindNode(node) ? kindFields(node) : undefined;
+    if (templated === undefined) return;
+    const what = node.task !== undefined ? 'inputs' : 'fields';
     let refs: ReturnType<typeof templateReferences>;
     try {
-      refs = templateReferences(node.inputs);
+      refs = templateReferences(templated, node.task !== undefined ? 'inputs' : node.type);
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
       errors.push({ code: 'invalid_template', message: `node ${node.id}: ${error.message}`, nodes: [node.id] });
@@ -104,11 +121,11 @@ function templateErrors(def: DagDefinition, graph: GraphIndex, ancestry: Ancestr
       const r = graph.indexOf.get(ref);
       const problem =
         r === undefined ? `there is no node "${ref}"` : r === n ? 'a node cannot read its own output' : ancestry && !ancestry.isAncestor(r, n) ? `"${ref}" is not upstream of ${node.id}` : undefined;
-      if (problem) errors.push({ code: 'bad_reference', message: `node ${node.id}: inputs read nodes.${ref}, but ${problem}`, nodes: [node.id, ref] });
+      if (problem) errors.push({ code: 'bad_reference', message: `node ${node.id}: ${what} read nodes.${ref}, but ${problem}`, nodes: [node.id, ref] });
     }
     for (const path of refs.inputs) {
       if (declared && path.length > 0 && !declared.has(path[0])) {
-        errors.push({ code: 'bad_reference', message: `node ${node.id}: inputs read inputs.${path[0]}, which the workflow's input schema does not allow`, nodes: [node.id] });
+        errors.push({ code: 'bad_reference', message: `node ${node.id}: ${what} read inputs.${path[0]}, which the workflow's input schema does not allow`, nodes: [node.id] });
       }
     }
   });

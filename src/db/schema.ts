@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { RunStatus, TriggerSource } from '../runs/states.js';
 import type { LogLevel } from '../tasks/ml.types.js';
 import type { NodeStatus } from '../dag/types.js';
+import type { ErrorClass } from '../kinds/types.js';
 
 /** JSON columns: written as a JSON string, read back parsed by pg. */
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -11,6 +12,8 @@ export interface RunError {
   type: string;
   stack?: string;
   details?: unknown;
+  /** transient | permanent | resource | dependency (src/runs/error-class.ts). */
+  class?: ErrorClass;
 }
 
 export interface RunsTable {

@@ -1,5 +1,6 @@
 import type { Duration } from './duration.js';
 import type { TriggerSource } from '../runs/states.js';
+import type { OutboundHelpers } from '../kinds/http-ml.js';
 
 /** Log levels a task can write; `json` lines carry `data`, all others `message`. */
 export const LOG_LEVELS = ['log', 'info', 'warn', 'danger', 'success', 'markdown', 'json', 'error', 'system'] as const;
@@ -36,4 +37,8 @@ export interface Ml {
   readonly run: RunInfo;
   /** Fails the run permanently: no further attempts. */
   fail(message: string): never;
+  /** An HTTP request as the `http` kind makes it: guarded, logged with secrets redacted, failing with an error class. */
+  http: OutboundHelpers['http'];
+  /** A chat completion as the `ai` kind makes it, its tokens streamed into the log. */
+  ai: OutboundHelpers['ai'];
 }

@@ -5,6 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { defineTask, isTask, type Task, type TaskConfig } from './define.js';
 import { TaskDefinitionError } from './errors.js';
+import { loadTaskFile, TASK_FILE_PATTERN } from './task-file.js';
+import type { KindContext } from '../kinds/types.js';
 
 const TASK_FILE = /^(?!.*\.d\.[cm]?ts$)[^._][^/]*\.(ts|mts|js|mjs)$/;
 
@@ -78,17 +80,30 @@ export function taskFromModule(exports: Record<string, unknown>, file: string): 
   return undefined;
 }
 
-/** Imports every task module in `dir` (not recursive). Any broken file stops start-up, naming it. */
-export async function loadTasks(dir: string): Promise<TaskRegistry> {
+export interface LoadTasksOptions {
+  /** The settings task files are checked and run with (CONVEYOR_ALLOW_COMMANDS, …); default the process's. */
+  env?: KindContext['env'];
+}
+
+/**
+ * Imports every task module in `dir` (not recursive) and loads its task files (`*.task.json`,
+ * `*.task.yaml`). Any broken file stops start-up, naming it.
+ */
+export async function loadTasks(dir: string, options: LoadTasksOptions = {}): Promise<TaskRegistry> {
   registerResolveHooks();
   const absolute = path.resolve(dir);
-  let entries: string[];
+  let names: string[];
   try {
-    entries = (await readdir(absolute)).filter((name) => TASK_FILE.test(name)).sort();
+    names = (await readdir(absolute)).sort();
   } catch (error) {
     throw new TaskDefinitionError(`tasks folder ${absolute} cannot be read: ${(error as Error).message}`);
   }
+  const entries = names.filter((name) => TASK_FILE.test(name));
   const registry = new TaskRegistry();
+  for (const name of names.filter((n) => TASK_FILE_PATTERN.test(n))) {
+    const file = path.join(absolute, name);
+    registry.add(await loadTaskFile(file, options.env ?? process.env), file);
+  }
   for (const name of entries) {
     const file = path.join(absolute, name);
     let exports: Record<string, unknown>;

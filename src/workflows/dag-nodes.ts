@@ -4,7 +4,8 @@
 // deadline, so one carried across continue-as-new resumes where it was, not from scratch.
 import { ApplicationFailure, condition, defineSignal, sleep } from '@temporalio/workflow';
 import type { LoadedDag } from '../activities/dag.js';
-import type { DagNode } from '../dag/types.js';
+import { kindNodeBasePolicy, kindNodePolicyTimeout } from '../dag/kind-node.js';
+import type { DagNode, KindNode } from '../dag/types.js';
 import type { TaskOptions } from '../runs/contract.js';
 import type { TriggerSource } from '../runs/states.js';
 import { toMs } from '../tasks/duration.js';
@@ -26,6 +27,15 @@ export function nodeOptions(node: DagNode, tasks: LoadedDag['tasks']): TaskOptio
   const problem = nodePolicyProblem(node, base);
   if (problem) throw ApplicationFailure.nonRetryable(`node ${node.id}: ${problem}`, 'InvalidPolicy');
   return nodePolicy(node, base);
+}
+
+/** A kind node's policy: the defaults (its attempt covering the kind's own timeout) with its `retry` and `{attempt, run}` laid over them. */
+export function kindNodeOptions(node: KindNode): TaskOptions {
+  const policy = { retry: node.retry, timeout: kindNodePolicyTimeout(node) };
+  const base = kindNodeBasePolicy(node);
+  const problem = nodePolicyProblem(policy, base);
+  if (problem) throw ApplicationFailure.nonRetryable(`node ${node.id}: ${problem}`, 'InvalidPolicy');
+  return nodePolicy(policy, base);
 }
 
 export interface NodeContext {
@@ -61,6 +71,12 @@ export async function runNode(node: DagNode, inputs: unknown, ctx: NodeContext):
     const decision = ctx.approvals.get(node.id)!;
     if (!decision.approved) throw ApplicationFailure.nonRetryable(`approval ${node.id} rejected${decision.comment ? `: ${decision.comment}` : ''}`, 'Rejected');
     return { approved: true, comment: decision.comment ?? null };
+  }
+  if (node.type !== undefined) {
+    // A kind node (http, command, …): the same activity, running the kind with its rendered fields.
+    const options = kindNodeOptions(node);
+    const { executeDagNode } = taskActivities(options);
+    return executeDagNode({ runId: ctx.runId, nodeId: node.id, task: node.type, kind: node.type, inputs, triggeredBy: ctx.triggeredBy, maxAttempts: options.maxAttempts });
   }
   const options = nodeOptions(node, ctx.tasks);
   const { executeDagNode } = taskActivities(options);

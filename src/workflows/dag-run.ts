@@ -5,7 +5,8 @@
 import { ApplicationFailure, CancellationScope, condition, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { planDag } from '../dag/plan.js';
 import { DagScheduler, type Step } from '../dag/scheduler.js';
-import { resolveInputs } from '../dag/template.js';
+import { isKindNode, kindFields, runsActivity } from '../dag/kind-node.js';
+import { resolveInputs, resolveTemplates } from '../dag/template.js';
 import { isFinishedNodeStatus, type DagNode } from '../dag/types.js';
 import { TemporalScheduledById, type StepChange } from '../runs/contract.js';
 import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
@@ -73,7 +74,8 @@ async function interpret(input: DagRunInput, runId: string): Promise<DagRunResul
     const node = nodes.get(id)!;
     let inputs: unknown;
     try {
-      inputs = node.task !== undefined ? resolveInputs(node.inputs, scheduler.context()) : undefined;
+      // A kind node's fields are its inputs: the activity gets them rendered.
+      inputs = node.task !== undefined ? resolveInputs(node.inputs, scheduler.context()) : isKindNode(node) ? resolveTemplates(kindFields(node), scheduler.context(), node.type) : undefined;
     } catch (error) {
       // A template that cannot be resolved over this run's data fails its node, not the workflow task.
       events.push({ nodeId: id, result: 'failed', type: 'TemplateError', message: `its inputs could not be resolved: ${describeError(error).message}` });
@@ -81,7 +83,7 @@ async function interpret(input: DagRunInput, runId: string): Promise<DagRunResul
     }
     const scope = new CancellationScope();
     scopes.set(id, scope);
-    if (node.task !== undefined) runningTasks++;
+    if (runsActivity(node)) runningTasks++;
     scope.run(() => runNode(node, inputs, ctx)).then(
       (output) => events.push({ nodeId: id, result: 'complete', output }),
       (error: unknown) => events.push(isCancellation(error) ? { nodeId: id, result: 'cancelled' } : { nodeId: id, result: 'failed', type: 'NodeFailed', message: describeError(error).message }),
@@ -94,7 +96,7 @@ async function interpret(input: DagRunInput, runId: string): Promise<DagRunResul
     for (const { nodeId, error } of step.failed) changes.push({ nodeId, status: 'failed', error: { type: 'ConditionError', message: error } });
     for (const nodeId of step.cancelled) changes.push({ nodeId, status: 'cancelled' });
     for (const nodeId of step.cancel) scopes.get(nodeId)?.cancel();
-    for (const nodeId of step.start) if (nodes.get(nodeId)!.task === undefined) changes.push({ nodeId, status: 'running' });
+    for (const nodeId of step.start) if (!runsActivity(nodes.get(nodeId)!)) changes.push({ nodeId, status: 'running' });
     if (changes.length) await recordSteps(runId, changes.splice(0));
     step.start.forEach(launch);
     return step.outcome;
@@ -130,7 +132,7 @@ async function interpret(input: DagRunInput, runId: string): Promise<DagRunResul
       }
       for (const event of events.splice(0)) {
         progressed = true;
-        const isControlNode = nodes.get(event.nodeId)!.task === undefined;
+        const isControlNode = !runsActivity(nodes.get(event.nodeId)!);
         if (scopes.delete(event.nodeId) && !isControlNode) runningTasks--;
         deadlines.delete(event.nodeId);
         let step: Step;

@@ -63,6 +63,8 @@ export interface HarnessOptions {
   maxPendingTriggers?: number;
   /** How long the API waits for Temporal to accept a start (production default 10 s). */
   triggerTimeoutMs?: number;
+  /** More environment for the file's Config (e.g. CONVEYOR_ALLOW_COMMANDS): the API, the workers and task loading read it. */
+  env?: Record<string, string>;
 }
 
 let queueCounter = 0;
@@ -106,7 +108,6 @@ export function useHarness(options: HarnessOptions = {}): Harness {
     }
     h.client = new Client({ connection: await Connection.connect({ address: h.temporalAddress }) });
     const tasksDir = options.tasksDir ?? FIXTURE_TASKS;
-    h.registry = await loadTasks(tasksDir);
     h.taskQueue = `test-${process.pid}-${++queueCounter}`;
     // The environment a deployment would set, built for this file: the API and the workers read only this.
     h.config = loadConfig({
@@ -122,7 +123,9 @@ export function useHarness(options: HarnessOptions = {}): Harness {
       CONVEYOR_WORKER_METRICS_ADDRESS: 'off',
       CONVEYOR_DB_POOL_SIZE: '5',
       NODE_ENV: 'test',
+      ...options.env,
     });
+    h.registry = await loadTasks(tasksDir, { env: h.config.kindEnv });
     h.startWorker = async () => {
       const worker = await startWorker(h.config, h.temporalAddress, h.databaseUrl, logger, { workflowBundle: s.workflowBundle, shutdownGraceTime: '2s' });
       void worker.done.catch(() => undefined); // a worker that fails is reported by stopWorker(), not as an unhandled rejection

@@ -4,7 +4,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DagDefinition } from '../../dag/types.js';
 import { findRun, listRuns } from '../../db/runs.repository.js';
-import type { Run } from '../../db/schema.js';
+import type { Run, RunError, RunStep } from '../../db/schema.js';
+import type { SkipReason } from '../../dag/skip-reason.js';
+import { withErrorClass } from '../../runs/error-class.js';
 import { listSteps } from '../../db/steps.repository.js';
 import { findDefinition } from '../../db/workflows.repository.js';
 import { isTerminal } from '../../runs/states.js';
@@ -28,8 +30,10 @@ export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
   if (run.kind !== 'workflow' || !run.workflow_slug || !run.workflow_version) return undefined;
   const [stored, rows] = await Promise.all([findDefinition(deps.db, run.workflow_slug, run.workflow_version), listSteps(deps.db, run.id)]);
   const byNode = new Map(rows.map((r) => [r.node_id, r]));
+  const afterFailure = upstreamFailed(byNode);
   return ((stored?.definition as DagDefinition | undefined)?.nodes ?? []).map((node, stepIndex) => {
     const row = byNode.get(node.id);
+    const error = row?.error ? withErrorClass(row.error) : row?.status === 'skipped' && afterFailure(node.id) ? dependencyError(row) : undefined;
     return {
       nodeId: node.id,
       stepIndex,
@@ -37,12 +41,36 @@ export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
       attempt: row?.attempt ?? 0,
       inputs: row?.inputs ?? null,
       output: row?.output ?? null,
-      error: row?.error ? { ...row.error, nodeId: node.id, stepIndex } : null,
+      error: error ? { ...error, nodeId: node.id, stepIndex } : null,
       reason: row?.reason ?? null,
       startedAt: row?.started_at?.toISOString() ?? null,
       completedAt: row?.completed_at?.toISOString() ?? null,
     };
   });
+}
+
+/**
+ * Whether a node was skipped because an upstream node failed, directly or through skipped
+ * nodes between (seed 003's dependency failures); a false condition is not a failure.
+ */
+function upstreamFailed(byNode: ReadonlyMap<string, RunStep>): (nodeId: string) => boolean {
+  const memo = new Map<string, boolean>();
+  const visit = (nodeId: string): boolean => {
+    const known = memo.get(nodeId);
+    if (known !== undefined) return known;
+    memo.set(nodeId, false); // a definition is acyclic; this only guards a corrupt one
+    const row = byNode.get(nodeId);
+    const upstream = (row?.reason as SkipReason | null)?.upstream ?? [];
+    const result = row?.status === 'failed' || (row?.status === 'skipped' && upstream.some(visit));
+    memo.set(nodeId, result);
+    return result;
+  };
+  return visit;
+}
+
+function dependencyError(row: RunStep): RunError {
+  const reason = row.reason as SkipReason | null;
+  return { type: 'DependencyFailed', message: `skipped: an upstream node failed${reason?.message ? ` (${reason.message})` : ''}`, class: 'dependency' };
 }
 
 export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {

@@ -63,8 +63,13 @@ export function runRoutes(deps: ApiDeps): Router {
   router.get('/api/runs/:id', async (req, res) => {
     const run = await runOr404(req.params.id);
     const steps = await stepsOf(deps, run);
+    const view = runView(run);
+    // A DAG run that failed because a node failed carries that node's class.
+    const failedNode = (view.error?.details as { nodeId?: string } | undefined)?.nodeId;
+    const nodeClass = view.error?.type === 'NodeFailed' ? steps?.find((s) => s.nodeId === failedNode)?.error?.class : undefined;
     res.json({
-      ...runView(run),
+      ...view,
+      ...(nodeClass && view.error ? { error: { ...view.error, class: nodeClass } } : {}),
       ...(steps ? { workflow: { slug: run.workflow_slug, version: run.workflow_version }, steps } : {}),
       waitingForWorker: await isWaitingForWorker(run),
       temporal: { workflowId: run.id, runId: run.temporal_run_id, namespace: deps.namespace, uiUrl: temporalUiUrl(deps, run.id) },

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { parseDefinition, type DagDefinition, type DagError } from '../../dag/definition.js';
 import { validateDefinition } from '../../dag/validate.js';
 import { taskOptions } from '../../tasks/task-options.js';
+import { kindSettings } from '../../config.js';
+import { kindSpecProblems } from '../../kinds/index.js';
 import { activateVersion, findDefinition, insertDefinitionVersion, listWorkflows, versionsOf, type StoredDefinition } from '../../db/workflows.repository.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../../services/errors.js';
@@ -29,6 +31,7 @@ function view(stored: StoredDefinition, versions?: number[]) {
 
 export function workflowRoutes(deps: ApiDeps): Router {
   const { db, registry } = deps;
+  const kindEnv = deps.kindEnv ?? kindSettings(process.env);
   const router = Router();
 
   /** Shape, then graph rules (cycles, references, joins, known tasks); a 400 names the nodes. */
@@ -41,6 +44,7 @@ export function workflowRoutes(deps: ApiDeps): Router {
         const task = registry.get(slug);
         return task && taskOptions(task);
       },
+      kindProblems: (type, fields) => kindSpecProblems(type, fields, { env: kindEnv, allowTemplates: true }),
     });
     if (parsed.definition.input) {
       try {
