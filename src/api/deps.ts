@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../services/deps.js';
+import type { LiveHub } from './live/hub.js';
 
 export interface ApiDeps extends ServiceDeps {
   /** Triggers in flight beyond this get 429 instead of queueing without bound. */
@@ -9,4 +10,6 @@ export interface ApiDeps extends ServiceDeps {
   publicUrl?: string;
   /** Production: API keys are always required (otherwise only once one exists). */
   production?: boolean;
+  /** The process's one LISTEN connection fanned out to SSE streams (server.ts makes it); without it log streams poll. */
+  live?: LiveHub;
 }
