@@ -25,6 +25,8 @@ export interface LiveHub {
   subscribeRunEvents(listener: RunEventsListener): () => void;
   /** Calls `listener` whenever the run's log lines, status/attempt or steps may have changed. */
   watchRun(runId: string, listener: (change: RunChange) => void): () => void;
+  /** Resolves once LISTENing (true), or when the attempt to LISTEN failed (false; retried in the background). */
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -168,6 +170,10 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
           fingerprints.delete(runId);
         }
       };
+    },
+    async ready() {
+      await connect();
+      return client !== undefined;
     },
     async close() {
       closed = true;

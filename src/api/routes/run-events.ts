@@ -12,7 +12,7 @@ export const runEventsQuery = z.strictObject({ id: z.string().regex(RUN_ID, 'id 
 
 export function runEventsRoutes(deps: Pick<ApiDeps, 'live'>): Router {
   const router = Router();
-  router.get('/api/runs/events', (req, res) => {
+  router.get('/api/runs/events', async (req, res) => {
     const { id } = parseBody(runEventsQuery, req.query, 'invalid_query');
     if (!deps.live) throw new ApiError(503, 'live_unavailable', 'this API process has no live updates');
     const stream = openSse(res);
@@ -23,6 +23,9 @@ export function runEventsRoutes(deps: Pick<ApiDeps, 'live'>): Router {
       closed: () => stream.end(),
     });
     void stream.gone.then(unsubscribe);
+    // `ready`: every event from here on is delivered (listening: false = the hub is reconnecting; a `resync` follows).
+    const listening = await deps.live.ready();
+    stream.send('ready', { listening });
   });
   return router;
 }
