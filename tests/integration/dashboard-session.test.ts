@@ -94,7 +94,7 @@ describe('dashboard sessions and CSRF', function () {
   it('CSRF: a state-changing request authenticated by the cookie needs this Origin; Bearer requests are unaffected', async () => {
     const { cookie } = await login();
     const before = (await h.db.selectFrom('runs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
-    for (const headers of [{ cookie }, { cookie, origin: 'http://evil.example' }, { cookie, origin: 'null' }, { cookie, origin: h.apiUrl.replace(/:(\d+)$/, (_m, p: string) => `:${Number(p) + 1}`) }]) {
+    for (const headers of <Record<string, string>[]>[{ cookie }, { cookie, origin: 'http://evil.example' }, { cookie, origin: 'null' }, { cookie, origin: h.apiUrl.replace(/:(\d+)$/, (_m, p: string) => `:${Number(p) + 1}`) }]) {
       const res = await send('POST', '/api/tasks/noop', headers, {});
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.body.error.code, 'csrf');

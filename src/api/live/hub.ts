@@ -95,6 +95,7 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
         void next.end().catch(() => undefined);
         scheduleReconnect();
         resyncAll();
+        rearmSafety();
       });
       try {
         await next.connect();
@@ -106,6 +107,7 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
         client = next;
         // Whatever happened before this connection listened is unknown to the streams.
         resyncAll();
+        rearmSafety();
       } catch (err) {
         logger.warn({ err }, 'live hub: could not LISTEN; streams re-check on a timer meanwhile');
         void next.end().catch(() => undefined);
@@ -126,15 +128,21 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
         const now = await runFingerprints(db, ids);
         for (const id of ids) {
           const print = now.get(id) ?? 'gone';
-          if (fingerprints.get(id) !== print) {
-            fingerprints.set(id, print);
-            wake(id, 'resync');
-          }
+          const known = fingerprints.get(id);
+          fingerprints.set(id, print);
+          // First sight while listening: the stream's own first read is at least as recent.
+          if (known === undefined ? !client : known !== print) wake(id, 'resync');
         }
       } catch (err) {
         logger.warn({ err }, 'live hub: safety re-check failed');
       }
     }
+    armSafety();
+  };
+  /** The interval depends on whether the hub listens: a change of that restarts the timer. */
+  const rearmSafety = () => {
+    clearTimeout(safetyTimer);
+    safetyTimer = undefined;
     armSafety();
   };
   const armSafety = () => {
