@@ -13,7 +13,9 @@ function edgeClass(edge) {
 }
 
 export function DagGraph({ nodes, edges, statusOf = () => undefined, selected, onSelect }) {
-  const layout = useMemo(() => layoutDag(nodes, edges), [nodes, edges]);
+  // Laid out again only when the shape changes, not on every status update.
+  const shape = `${nodes.map((n) => n.id).join(',')}|${edges.map((e) => `${e.from}>${e.to}`).join(',')}`;
+  const layout = useMemo(() => layoutDag(nodes, edges), [shape]);
   const { positions, width, height } = layout;
   return html`<div class="dag-scroll" data-testid="dag-graph">
     <svg class="dag" width=${width + PAD * 2} height=${height + PAD * 2} viewBox=${`${-PAD} ${-PAD} ${width + PAD * 2} ${height + PAD * 2}`} role="img" aria-label="workflow graph">

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { RUN_STATUSES } from '../lib/format.js';
 
-export const FILTERS = ['status', 'task', 'triggeredBy', 'tag', 'from', 'to', 'q'];
+export const FILTERS = ['status', 'task', 'workflow', 'triggeredBy', 'tag', 'from', 'to', 'q'];
 const SOURCES = ['user', 'api', 'schedule', 'webhook'];
 
 const toLocal = (iso) => (iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '');
@@ -30,7 +30,8 @@ export function RunFilters({ query, onApply }) {
       <option value="">any status</option>
       ${RUN_STATUSES.map((s) => html`<option key=${s} value=${s}>${s}</option>`)}
     </select>
-    ${text('task', 'task or workflow')}
+    ${text('task', 'task')}
+    ${text('workflow', 'workflow')}
     <select name="triggeredBy" value=${draft.triggeredBy} onChange=${(e) => set('triggeredBy', e.currentTarget.value, true)}>
       <option value="">any trigger</option>
       ${SOURCES.map((s) => html`<option key=${s} value=${s}>${s}</option>`)}
@@ -38,7 +39,7 @@ export function RunFilters({ query, onApply }) {
     ${text('tag', 'tag')}
     <label class="range">from <input type="datetime-local" name="from" value=${toLocal(draft.from)} onChange=${(e) => set('from', fromLocal(e.currentTarget.value), true)} /></label>
     <label class="range">to <input type="datetime-local" name="to" value=${toLocal(draft.to)} onChange=${(e) => set('to', fromLocal(e.currentTarget.value), true)} /></label>
-    ${text('q', 'run id')}
+    ${text('q', 'run id (start)')}
     <button type="submit">Apply</button>
     <button type="button" class="link" onClick=${() => onApply({})}>clear</button>
   </form>`;

@@ -40,7 +40,7 @@ export function RunPage({ id, query }) {
     onEnd: () => void reload(),
   });
 
-  const definition = useDefinition(run);
+  const definition = useDefinition(run?.graph ? null : run);
   const setFilter = (next) => {
     const params = new URLSearchParams(location.search);
     for (const [key, value] of [['level', next.level], ['logNode', next.node]]) {
@@ -54,9 +54,10 @@ export function RunPage({ id, query }) {
   if (error && !run) return html`<${ErrorBox} error=${error} />`;
   if (!run) return html`<div class="muted">Loading…</div>`;
   const steps = new Map((run.steps ?? []).map((s) => [s.nodeId, s]));
-  const nodes = definition?.nodes ?? (run.steps ?? []).map((s) => ({ id: s.nodeId }));
-  const taken = new Map((run.edges ?? []).map((e) => [`${e.from}>${e.to}`, e.taken]));
-  const edges = (run.edges ?? definition?.edges ?? []).map((e) => ({ ...e, taken: taken.get(`${e.from}>${e.to}`) ?? e.taken }));
+  // The API's graph (node types, edges with `taken`); the pinned definition when it has none.
+  const graph = run.graph ?? { nodes: definition?.nodes ?? (run.steps ?? []).map((s) => ({ id: s.nodeId })), edges: definition?.edges ?? [] };
+  const nodes = graph.nodes.map((n) => ({ ...n, type: n.type === 'task' ? undefined : n.type }));
+  const edges = graph.edges.map((e) => ({ ...e, when: e.when ?? e.condition ?? undefined }));
   const selectedNode = selected ? nodes.find((n) => n.id === selected) : undefined;
   return html`<div class="run-page" data-run=${run.id} data-status=${run.status}>
     <${RunHeader} run=${run} />
