@@ -42,7 +42,7 @@ function App() {
   }, [session, path]);
   if (!session) return html`<div class="muted boot">Loading…</div>`;
   const blocked = session.keysEnforced && !session.authenticated && path !== '/login';
-  return html`<${Layout} path=${path} session=${session}>${blocked ? null : page(path, query, check)}</${Layout}>`;
+  return html`<${Layout} path=${path} session=${session} onSessionChange=${check}>${blocked ? null : page(path, query, check)}</${Layout}>`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

@@ -11,9 +11,10 @@ const LINKS = [
   ['/workers', 'Workers'],
 ];
 
-export function Layout({ path, session, children }) {
+export function Layout({ path, session, onSessionChange, children }) {
   const logout = async () => {
     await api('/api/session', { method: 'DELETE' }).catch(() => undefined);
+    await onSessionChange();
     navigate('/login', { replace: true });
   };
   return html`<div class="shell">
@@ -22,7 +23,7 @@ export function Layout({ path, session, children }) {
       <nav>
         ${LINKS.map(([href, label]) => html`<a key=${href} href=${href} class=${path.startsWith(href) ? 'active' : ''}>${label}</a>`)}
       </nav>
-      ${session?.keysEnforced && session?.authenticated ? html`<button class="link logout" onClick=${logout}>Log out</button>` : null}
+      ${session?.keysEnforced && session?.authenticated ? html`<button class="link logout" data-action="logout" onClick=${logout}>Log out</button>` : null}
     </header>
     <main>${children}</main>
   </div>`;
