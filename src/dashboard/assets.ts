@@ -75,9 +75,17 @@ export function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-/** The sha256 CSP source of the inline import map, so the CSP can allow it without 'unsafe-inline'. */
-export function importMapHash(html: string): string {
+function importMapText(html: string): string {
   const match = /<script type="importmap">([\s\S]*?)<\/script>/.exec(html);
   if (!match) throw new Error('dashboard index.html has no import map');
-  return `'sha256-${createHash('sha256').update(match[1]).digest('base64')}'`;
+  return match[1];
+}
+
+/** The sha256 CSP source of the inline import map, so the CSP can allow it without 'unsafe-inline'. */
+export function importMapHash(html: string): string {
+  return `'sha256-${createHash('sha256').update(importMapText(html)).digest('base64')}'`;
+}
+
+export function importMapOf(html: string): Record<string, string> {
+  return (JSON.parse(importMapText(html)) as { imports: Record<string, string> }).imports;
 }

@@ -4,14 +4,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from './lib/html.js';
 import { api } from './lib/api.js';
 import { navigate, useLocation } from './lib/router.js';
+import { lazy } from './lib/lazy.js';
 import { Layout } from './components/layout.js';
-import { LoginPage } from './pages/login.js';
-import { RunPage } from './pages/run.js';
-import { RunsPage } from './pages/runs.js';
-import { SchedulesPage } from './pages/schedules.js';
-import { TasksPage } from './pages/tasks.js';
-import { WorkersPage } from './pages/workers.js';
-import { WorkflowsPage } from './pages/workflows.js';
+
+const LoginPage = lazy(() => import('./pages/login.js'), 'LoginPage');
+const RunPage = lazy(() => import('./pages/run.js'), 'RunPage');
+const RunsPage = lazy(() => import('./pages/runs.js'), 'RunsPage');
+const SchedulesPage = lazy(() => import('./pages/schedules.js'), 'SchedulesPage');
+const TasksPage = lazy(() => import('./pages/tasks.js'), 'TasksPage');
+const WorkersPage = lazy(() => import('./pages/workers.js'), 'WorkersPage');
+const WorkflowsPage = lazy(() => import('./pages/workflows.js'), 'WorkflowsPage');
 
 function page(path, query, onLogin) {
   const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -40,8 +42,9 @@ function App() {
       navigate(`/login?next=${encodeURIComponent(path + location.search)}`, { replace: true });
     }
   }, [session, path]);
-  if (!session) return html`<div class="muted boot">Loading…</div>`;
-  const blocked = session.keysEnforced && !session.authenticated && path !== '/login';
+  // The page draws at once, while the session is checked: its own API calls answer 401 (and go
+  // to the login page) if a key is needed.
+  const blocked = session?.keysEnforced && !session.authenticated && path !== '/login';
   return html`<${Layout} path=${path} session=${session} onSessionChange=${check}>${blocked ? null : page(path, query, check)}</${Layout}>`;
 }
 
