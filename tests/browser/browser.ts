@@ -41,9 +41,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
   };
 }
 
+/** A PNG of the viewport, and a small JPEG beside it (the README's pictures are copied from those). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.jpg`), type: 'jpeg', quality: 60 });
 }
 
 /** Horizontal overflow of the document: 0 when nothing scrolls sideways. */

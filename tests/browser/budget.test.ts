@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, type TestBrowser } from './browser.js';
+import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
 
 const BUDGET_BYTES = 150 * 1024;
 
@@ -49,6 +49,7 @@ describe('dashboard: first-load budget with 10,000 runs', function () {
       await page.goto(`${h.apiUrl}${path}`);
       await page.locator(selector).first().waitFor();
       await page.waitForLoadState('load');
+      await screenshot(page, `budget-${name}`);
       const measured = await page.evaluate(() => {
         const assets = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => /\.(m?js|css)(\?|$)/.test(new URL(e.name).pathname));
         return {
