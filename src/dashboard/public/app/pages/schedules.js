@@ -10,6 +10,7 @@ import { ErrorBox } from '../components/error-box.js';
 const OVERLAPS = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'];
 
 function CreateForm({ onCreated }) {
+  // (The created schedule is handed back: Temporal's list may show it only a moment later.)
   const [f, setF] = useState({ target: 'task', slug: '', when: 'cron', spec: '0 * * * *', timezone: 'UTC', inputs: '{}', overlap: 'skip', id: '' });
   const [error, setError] = useState(null);
   const set = (name) => (e) => setF({ ...f, [name]: e.currentTarget.value });
@@ -18,11 +19,11 @@ function CreateForm({ onCreated }) {
     setError(null);
     try {
       const inputs = f.inputs.trim() ? JSON.parse(f.inputs) : null;
-      await api('/api/schedules', {
+      const created = await api('/api/schedules', {
         method: 'POST',
         body: { [f.target]: f.slug, [f.when]: f.spec, timezone: f.timezone || undefined, inputs, overlap: f.overlap, ...(f.id ? { id: f.id } : {}) },
       });
-      onCreated();
+      onCreated(created);
     } catch (e) {
       setError(e instanceof SyntaxError ? { code: 'invalid_json', message: `inputs: ${e.message}` } : e);
     }
@@ -47,22 +48,26 @@ function CreateForm({ onCreated }) {
 }
 
 export function SchedulesPage() {
-  const { data, error, reload } = useApi('/api/schedules');
+  const { data, error, setData } = useApi('/api/schedules');
+  // Temporal's schedule list is eventually consistent: apply each answer here rather than list again.
+  const put = (schedule) => setData((d) => ({ schedules: [schedule, ...(d?.schedules ?? []).filter((s) => s.id !== schedule.id)].sort((a, b) => a.id.localeCompare(b.id)) }));
+  const drop = (id) => setData((d) => ({ schedules: (d?.schedules ?? []).filter((s) => s.id !== id) }));
   const [actionError, setActionError] = useState(null);
   const [creating, setCreating] = useState(false);
   const act = async (id, action) => {
     setActionError(null);
     if (action === 'delete' && !confirm(`Delete schedule ${id}?`)) return;
     try {
-      await api(`/api/schedules/${encodeURIComponent(id)}${action === 'delete' ? '' : `/${action}`}`, { method: action === 'delete' ? 'DELETE' : 'POST' });
-      await reload();
+      const answer = await api(`/api/schedules/${encodeURIComponent(id)}${action === 'delete' ? '' : `/${action}`}`, { method: action === 'delete' ? 'DELETE' : 'POST' });
+      if (action === 'delete') drop(id);
+      else if (answer && 'paused' in answer) put(answer);
     } catch (e) {
       setActionError(e);
     }
   };
   return html`<div class="schedules-page">
     <div class="page-head"><h1>Schedules</h1><button class="primary" onClick=${() => setCreating(!creating)}>${creating ? 'Close' : 'New schedule'}</button></div>
-    ${creating ? html`<${CreateForm} onCreated=${() => { setCreating(false); void reload(); }} />` : null}
+    ${creating ? html`<${CreateForm} onCreated=${(schedule) => { setCreating(false); put(schedule); }} />` : null}
     <${ErrorBox} error=${error ?? actionError} />
     ${(data?.schedules ?? []).map((s) => html`<article class="card" key=${s.id} data-schedule=${s.id}>
       <div class="card-head">
