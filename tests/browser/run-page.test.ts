@@ -59,4 +59,23 @@ describe('dashboard: run a task, follow it live, cancel it', function () {
     await page.locator('[data-testid="live"]').waitFor({ state: 'detached' });
     await screenshot(page, 'run-cancelled');
   });
+
+  it('shows a delayed run with its start time, reschedules it and cancels it', async () => {
+    const started = await h.request('POST', '/api/tasks/noop', { delay: '1h' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const page = await browser.page();
+    await page.goto(`${h.apiUrl}/runs/${started.body.id}`);
+    await page.locator('[data-testid="banner-delayed"]').waitFor();
+    const before = (await h.waitForRun(started.body.id, () => true)).run_at!.getTime();
+    await page.click('[data-action="reschedule"]');
+    await page.fill('input[name="delay"]', '2h');
+    await page.click('[data-action="confirm-reschedule"]');
+    await page.locator('.note', { hasText: 'Rescheduled.' }).waitFor();
+    const after = (await h.waitForRun(started.body.id, (run) => run.run_at!.getTime() > before + 30 * 60_000)).run_at!.getTime();
+    assert.ok(after - before > 30 * 60_000);
+    await page.click('[data-action="cancel"]');
+    await page.click('[data-action="confirm-cancel"]');
+    await page.locator('.run-title [data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid="banner-delayed"]').count(), 0);
+  });
 });
