@@ -63,6 +63,38 @@ describe('live updates (LISTEN/NOTIFY hub, SSE)', function () {
     assert.deepEqual(lines.map((e) => Number(e.id)), lines.map((e) => e.data.seq), 'id = seq');
   });
 
+  it('a NOTIFY lost anyway is caught by the slow safety re-check (one query for every watched run)', async () => {
+    const runId = `run_safety_${process.pid}`;
+    await h.directDb.insertInto('runs').values({ id: runId, task: 'sleepy', status: 'pending', triggered_by: 'api' }).execute();
+    let rechecks = 0;
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: h.databaseUrl, max: 1 }) }), log: (event) => void (event.level === 'query' && rechecks++) });
+    const hub = createLiveHub({ db, databaseUrl: h.databaseUrl, logger, safetyIntervalMs: 200 });
+    try {
+      const changes: string[] = [];
+      let woken: () => void = () => undefined;
+      const stop = hub.watchRun(runId, (change) => {
+        changes.push(change);
+        if (change === 'resync') woken();
+      });
+      assert.ok(await hub.ready());
+      // Let one re-check (the hub's only query) see the run as it is, then change it without a NOTIFY.
+      const seen = rechecks;
+      while (rechecks === seen) await new Promise((resolve) => setTimeout(resolve, 50));
+      changes.length = 0;
+      const wokenByRecheck = new Promise<void>((resolve) => (woken = resolve));
+      await h.directDb.transaction().execute(async (trx) => {
+        await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+        await insertLogs(trx, [{ run_id: runId, attempt: 1, line: 0, level: 'info', message: 'quiet', created_at: new Date() }]);
+      });
+      await wokenByRecheck;
+      assert.ok(!changes.includes('logs'), 'no NOTIFY was sent');
+      stop();
+    } finally {
+      await hub.close();
+      await db.destroy();
+    }
+  });
+
   describe('woken by NOTIFY, not by a timer', () => {
     let queries = 0;
     let counted: Kysely<Database>;
@@ -121,6 +153,8 @@ describe('live updates (LISTEN/NOTIFY hub, SSE)', function () {
       // ...until a NOTIFY for this run arrives.
       await sql`SELECT pg_notify('conveyor_run_logs', ${runId})`.execute(h.directDb);
       const two = await page.next((e) => e.event === 'log' && e.data.message === 'line 2', 'line 2 after the NOTIFY');
+      for (const st of streams) await st.next((e) => e.event === 'log' && e.data.message === 'line 2', 'line 2 on every stream');
+      assert.equal(queries - idleFrom, 2, 'five streams woken by one NOTIFY share one read: the run row and its new lines');
 
       const resumed = await open(`${base}/api/runs/${runId}/logs/stream`, { 'last-event-id': two.id! });
       await insertLogs(h.directDb, [line(3)]);

@@ -27,6 +27,14 @@ export interface LiveHub {
   watchRun(runId: string, listener: (change: RunChange) => void): () => void;
   /** Resolves once LISTENing (true), or when the attempt to LISTEN failed (false; retried in the background). */
   ready(): Promise<boolean>;
+  /** Bumped by every wake-up the hub sends: a read started at `changes()` = n sees what every wake-up up to n announced. */
+  changes(): number;
+  /**
+   * One read shared by the streams that need the same data: joins a read of `key` in flight if
+   * it started no earlier than `since` (a `changes()` value), else starts one. A hundred pages of
+   * one run woken by one NOTIFY cost one query, not a hundred.
+   */
+  shared<T>(key: string, since: number, read: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -51,8 +59,11 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
   let safetyTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const fingerprints = new Map<string, string>();
+  let changeCount = 0;
+  const inFlight = new Map<string, { since: number; promise: Promise<unknown> }>();
 
   const wake = (runId: string, change: RunChange) => {
+    changeCount++;
     for (const listener of watchers.get(runId) ?? []) listener(change);
   };
   const resyncAll = () => {
@@ -178,6 +189,19 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
           fingerprints.delete(runId);
         }
       };
+    },
+    changes: () => changeCount,
+    shared<T>(key: string, since: number, read: () => Promise<T>): Promise<T> {
+      const current = inFlight.get(key);
+      if (current && current.since >= since) return current.promise as Promise<T>;
+      const entry = {
+        since: changeCount,
+        promise: read().finally(() => {
+          if (inFlight.get(key) === entry) inFlight.delete(key);
+        }),
+      };
+      inFlight.set(key, entry);
+      return entry.promise;
     },
     async ready() {
       await connect();

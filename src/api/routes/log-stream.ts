@@ -50,16 +50,21 @@ export async function logStream(options: LogStreamOptions, res: Response): Promi
   try {
     while (!stream.closed && !stopping) {
       dirty = false;
-      // Read the status before the lines: a run seen terminal has flushed all of its lines.
-      const run = await findRun(db, runId);
-      for (;;) {
-        const lines = await listLogs(db, runId, cursor, PAGE, node);
+      // Streams of one run at the same place share each read (see LiveHub.shared).
+      const since = live?.changes() ?? 0;
+      const share = <T>(key: string, read: () => Promise<T>) => (live ? live.shared(`${runId}\n${key}`, since, read) : read());
+      // The status before the lines, in one shared unit: a run seen terminal has flushed all of its lines.
+      const first = cursor;
+      const [run, firstPage] = await share(`tail\n${first ?? ''}\n${node ?? ''}`, async () => [await findRun(db, runId), await listLogs(db, runId, first, PAGE, node)] as const);
+      for (let lines = firstPage; ; ) {
         for (const line of lines) stream.send('log', logView(line), line.position);
         if (lines.length) cursor = lines[lines.length - 1].position;
         if (lines.length < PAGE) break;
+        const after = cursor;
+        lines = await share(`logs\n${after ?? ''}\n${node ?? ''}`, () => listLogs(db, runId, after, PAGE, node));
       }
       const now = run ? `${run.status}:${run.attempt}` : 'gone';
-      if (run && (statusChanged || (seen !== undefined && seen !== now))) stream.send('status', await detail(run));
+      if (run && (statusChanged || (seen !== undefined && seen !== now))) stream.send('status', await share('detail', () => detail(run)));
       statusChanged = false;
       seen = now;
       if (!run || isTerminal(run.status)) {
