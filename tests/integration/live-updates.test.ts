@@ -95,6 +95,29 @@ describe('live updates (LISTEN/NOTIFY hub, SSE)', function () {
     }
   });
 
+  it('a lost LISTEN connection reconnects, tells every subscriber to re-read, and delivers events again', async () => {
+    const hub = createLiveHub({ db: h.directDb, databaseUrl: h.databaseUrl, logger });
+    try {
+      const events: string[] = [];
+      let resyncs = 0;
+      let onResync: () => void = () => undefined;
+      const unsubscribe = hub.subscribeRunEvents({ event: (e) => events.push(`${e.id}:${e.status}`), resync: () => (resyncs++, onResync()), closed: () => undefined });
+      assert.ok(await hub.ready());
+      const firstResyncs = resyncs;
+      const resynced = new Promise<void>((resolve) => (onResync = resolve));
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN conveyor_run_events%'`.execute(h.directDb);
+      await resynced;
+      assert.ok(resyncs > firstResyncs);
+      assert.ok(await hub.ready(), 'listening again');
+      const id = `run_reconnect_${process.pid}`;
+      await h.directDb.insertInto('runs').values({ id, task: 'noop', status: 'pending', triggered_by: 'api' }).execute();
+      while (!events.includes(`${id}:pending`)) await new Promise((resolve) => setTimeout(resolve, 50));
+      unsubscribe();
+    } finally {
+      await hub.close();
+    }
+  });
+
   describe('woken by NOTIFY, not by a timer', () => {
     let queries = 0;
     let counted: Kysely<Database>;

@@ -100,14 +100,20 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
     connecting ??= (async () => {
       const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
       next.on('notification', onNotification);
-      next.on('error', (err) => {
+      let lost = false;
+      const onLost = (err?: Error) => {
+        if (lost || closed) return;
+        lost = true;
         logger.warn({ err }, 'live hub: LISTEN connection lost; reconnecting');
         if (client === next) client = undefined;
         void next.end().catch(() => undefined);
         scheduleReconnect();
         resyncAll();
         rearmSafety();
-      });
+      };
+      next.on('error', onLost);
+      // A connection the server closes cleanly ends without an error.
+      next.on('end', () => client === next && onLost());
       try {
         await next.connect();
         await next.query(`LISTEN ${RUN_EVENTS_CHANNEL}; LISTEN ${RUN_LOGS_CHANNEL}; LISTEN ${RUN_STEPS_CHANNEL}`);
