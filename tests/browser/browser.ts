@@ -28,6 +28,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
     browser,
     async page({ width = 1280, height = 900 } = {}) {
       const context = await browser.newContext({ viewport: { width, height } });
+      // Generous: several test runs share two cores. (Waits, not timed assertions.)
+      context.setDefaultTimeout(60_000);
       contexts.push(context);
       // (Dialogs nobody listens for are dismissed by playwright.)
       return context.newPage();

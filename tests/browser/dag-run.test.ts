@@ -5,7 +5,7 @@ import { useHarness } from '../support/harness.js';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
 
 describe('dashboard: DAG run graph and approval', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
   before(async () => (browser = await launchBrowser()));
@@ -38,8 +38,8 @@ describe('dashboard: DAG run graph and approval', function () {
     await page.goto(`${h.apiUrl}/runs/${started.body.id}`);
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     const node = (id: string, status: string) => page.locator(`[data-testid="dag-graph"] [data-node="${id}"][data-status="${status}"]`);
-    await node('build', 'complete').waitFor({ timeout: 30_000 });
-    await node('gate', 'running').waitFor({ timeout: 30_000 });
+    await node('build', 'complete').waitFor({ timeout: 60_000 });
+    await node('gate', 'running').waitFor({ timeout: 60_000 });
     await node('hotfix', 'skipped').waitFor();
     assert.equal(await page.locator('path.edge.not-taken[data-edge="build>hotfix"]').count(), 1);
     assert.equal(await page.locator('path.edge.taken[data-edge="build>gate"]').count(), 1);
@@ -51,9 +51,9 @@ describe('dashboard: DAG run graph and approval', function () {
     await screenshot(page, 'dag-run');
     await panel.locator('[data-action="approve"]').click();
 
-    await node('gate', 'complete').waitFor({ timeout: 30_000 });
-    await node('deploy', 'complete').waitFor({ timeout: 30_000 });
-    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 30_000 });
+    await node('gate', 'complete').waitFor({ timeout: 60_000 });
+    await node('deploy', 'complete').waitFor({ timeout: 60_000 });
+    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'no reload happened');
     // The node filter shows the deploy node's lines only.
     await page.selectOption('select[name="node"]', 'deploy');

@@ -5,7 +5,7 @@ import { useHarness } from '../support/harness.js';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
 
 describe('dashboard: login with an API key', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
   before(async () => (browser = await launchBrowser()));
@@ -42,7 +42,7 @@ describe('dashboard: login with an API key', function () {
     await page.locator('[data-task="noop"] [data-action="run"]').click();
     await page.locator('[data-task="noop"] [data-action="submit-run"]').click();
     await page.waitForURL(/\/runs\/run_/);
-    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 30_000 });
+    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 60_000 });
 
     await page.click('[data-action="logout"]');
     await page.waitForURL(/\/login/);

@@ -5,7 +5,7 @@ import { useHarness } from '../support/harness.js';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
 
 describe('dashboard: tasks, workflows, schedules, workers', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
   before(async () => (browser = await launchBrowser()));
@@ -43,7 +43,7 @@ describe('dashboard: tasks, workflows, schedules, workers', function () {
     await screenshot(page, 'tasks-json');
     await card.locator('[data-action="submit-run"]').click();
     await page.waitForURL(/\/runs\/run_/);
-    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 30_000 });
+    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 60_000 });
   });
 
   it('lists workflow versions, activates one, draws its graph and executes it', async () => {
@@ -65,7 +65,7 @@ describe('dashboard: tasks, workflows, schedules, workers', function () {
     await page.click('[data-action="execute"]');
     await page.click('[data-action="submit-run"]');
     await page.waitForURL(/\/runs\/run_/);
-    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 30_000 });
+    await page.locator('.run-title [data-status="complete"]').waitFor({ timeout: 60_000 });
     assert.match(await page.locator('.run-title h1').innerText(), /pipeline v2/);
     await page.goto(`${h.apiUrl}/workflows/pipeline`);
     await page.locator('table.runs tr[data-run]').first().waitFor();
@@ -84,7 +84,7 @@ describe('dashboard: tasks, workflows, schedules, workers', function () {
     await page.fill('textarea[name="inputs"]', '');
     await page.click('.schedule-form button[type="submit"]');
     const card = page.locator(`[data-schedule="dash-${process.pid}"]`);
-    await card.waitFor({ timeout: 30_000 });
+    await card.waitFor({ timeout: 60_000 });
     assert.match(await card.innerText(), /every 1h/);
     assert.match(await card.innerText(), /next: \S/);
     await screenshot(page, 'schedules');

@@ -5,7 +5,7 @@ import { useHarness } from '../support/harness.js';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
 
 describe('dashboard: run a task, follow it live, cancel it', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
   before(async () => (browser = await launchBrowser()));
@@ -51,7 +51,7 @@ describe('dashboard: run a task, follow it live, cancel it', function () {
     await page.locator('[data-action="cancel"]').click();
     await page.locator('input[name="reason"]').fill('seen enough');
     await page.locator('[data-action="confirm-cancel"]').click();
-    await page.locator('.run-title [data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    await page.locator('.run-title [data-status="cancelled"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'no reload happened');
     const ended = await h.waitForRun(runId);
     assert.equal(ended.status, 'cancelled');
@@ -75,7 +75,7 @@ describe('dashboard: run a task, follow it live, cancel it', function () {
     assert.ok(after - before > 30 * 60_000);
     await page.click('[data-action="cancel"]');
     await page.click('[data-action="confirm-cancel"]');
-    await page.locator('.run-title [data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    await page.locator('.run-title [data-status="cancelled"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('[data-testid="banner-delayed"]').count(), 0);
   });
 });

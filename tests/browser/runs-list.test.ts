@@ -6,7 +6,7 @@ import { useHarness } from '../support/harness.js';
 import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
 
 describe('dashboard: runs list', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
   before(async () => (browser = await launchBrowser()));
@@ -28,7 +28,7 @@ describe('dashboard: runs list', function () {
     const id = await trigger('sleepy', { ms: 1500 }, ['live']);
     const row = page.locator(`tr[data-run="${id}"]`);
     await row.waitFor();
-    await page.locator(`tr[data-run="${id}"][data-status="complete"]`).waitFor({ timeout: 30_000 });
+    await page.locator(`tr[data-run="${id}"][data-status="complete"]`).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator(`tr[data-run="${other}"]`).count(), 0, 'a run outside the filters is not shown');
     assert.equal(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'no reload happened');
     await page.locator('[data-count="complete"] strong', { hasText: '1' }).waitFor();

@@ -21,7 +21,7 @@ async function assertInert(page: Page, where: string): Promise<void> {
 }
 
 describe('dashboard: XSS attempts stay inert', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
   before(async () => (browser = await launchBrowser()));
