@@ -26,7 +26,8 @@ export async function api(path, { method = 'GET', body } = {}) {
   } catch {
     data = text;
   }
-  if (res.status === 401 && !path.startsWith('/api/session')) {
+  // (Several requests may answer 401 at once: the first one goes to the login page.)
+  if (res.status === 401 && !path.startsWith('/api/session') && location.pathname !== '/login') {
     navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
   }
   if (!res.ok) throw new ApiFailure(res.status, data);
