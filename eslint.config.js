@@ -20,6 +20,19 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser modules: plain ES modules served as they are (no build step).
+    files: ['src/dashboard/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: false, program: null },
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'navigator', 'fetch', 'EventSource', 'URL', 'URLSearchParams', 'Element', 'console',
+          'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'addEventListener', 'confirm'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Tests read JSON response bodies field by field; typing each one would add nothing.
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import { apiKeyAuth } from './auth.js';
+import { createAuth } from './auth.js';
 import { createAdmission } from './admission.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from '../services/errors.js';
@@ -10,6 +10,8 @@ import { openApiDocument } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { runRoutes } from './routes/runs.js';
+import { runEventsRoutes } from './routes/run-events.js';
+import { sessionRoutes } from './routes/session.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -18,6 +20,7 @@ import { queueRoutes } from './routes/queues.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { dagRunRoutes } from './routes/dag-runs.js';
 import { keepRawBody } from './signature.js';
+import { dashboardRoutes } from '../dashboard/serve.js';
 import { refuseUnstorableText } from './storable-request.js';
 
 /** The Express app, wired to its dependencies; no listening here (see server.ts). */
@@ -38,8 +41,11 @@ export function createApp(deps: ApiDeps): Express {
     }
     next();
   });
+  // The dashboard's shell and static files hold no data: served without a key (its /api calls carry one).
+  app.use(dashboardRoutes());
   // Before the body parser: an unauthenticated request is refused without reading its body.
-  app.use(apiKeyAuth(deps));
+  const auth = createAuth(deps);
+  app.use(auth.middleware);
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument(deps)));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb', strict: false, verify: keepRawBody }));
   // Text Postgres cannot store is a 400 naming the field, before any route can store it.
@@ -48,6 +54,8 @@ export function createApp(deps: ApiDeps): Express {
   // One limit on triggers in flight for every route that starts runs.
   const admit = createAdmission(deps.maxPendingTriggers);
   app.use(taskRoutes(deps, admit));
+  app.use(sessionRoutes(deps, auth));
+  app.use(runEventsRoutes(deps));
   app.use(runRoutes(deps));
   app.use(workerRoutes(deps));
   app.use(queueRoutes(deps));

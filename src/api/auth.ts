@@ -8,13 +8,21 @@ import type { Database } from '../db/schema.js';
 import { isConnectionError } from '../db/retry.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from '../services/errors.js';
+import { checkOrigin } from './csrf.js';
+import { readSessionCookie } from './session-cookie.js';
+import { findLiveSession } from '../db/sessions.repository.js';
 
 export const CREATE_KEY_HINT = 'npm run keys:create -- --name <name>';
 
-/** Paths that answer without a key: probes and metrics for the platform, webhooks (signed instead). */
+/**
+ * Paths that answer without a key: everything outside /api/ (probes, metrics, the dashboard's
+ * pages and assets: its data comes from /api/), webhooks (signed instead), and the session
+ * endpoints (login needs no session; logout and "am I logged in?" must work with a dead one).
+ */
 export function isExempt(req: Pick<Request, 'method' | 'path'>): boolean {
-  if (req.method === 'GET' || req.method === 'HEAD') return ['/health', '/ready', '/metrics'].includes(req.path);
-  return req.method === 'POST' && /^\/hooks\/[^/]+\/?$/.test(req.path);
+  if (req.path === '/api/session') return true;
+  if (req.method === 'POST' && /^\/hooks\/[^/]+\/?$/.test(req.path)) return true;
+  return !req.path.startsWith('/api/') && req.path !== '/api';
 }
 
 export const BOOTSTRAP_KEY_NAME = 'bootstrap';
@@ -53,12 +61,23 @@ function asOutage(logger: Pick<ApiDeps['logger'], 'warn'>, what: string) {
   };
 }
 
+export type AuthenticatedBy = 'bearer' | 'cookie' | 'none';
+
+export interface Auth {
+  /** The middleware: Bearer key or session cookie, then the CSRF origin check. */
+  middleware: RequestHandler;
+  keysEnforced(): Promise<boolean>;
+  /** How a request authenticates, if at all ('none': no valid credential). */
+  identify(req: Request): Promise<AuthenticatedBy>;
+}
+
 /**
  * Enforced once any key exists, in every API process at once: "keys exist" is remembered
  * (keys are never deleted), "no keys yet" never is, so the first key created anywhere
  * (`npm run keys:create`, another API process) takes effect on the very next request.
+ * A browser authenticates with the session cookie POST /api/session sets (routes/session.ts).
  */
-export function apiKeyAuth(deps: Pick<ApiDeps, 'db' | 'logger' | 'production'>): RequestHandler {
+export function createAuth(deps: Pick<ApiDeps, 'db' | 'logger' | 'production' | 'publicUrl'>): Auth {
   const { db, logger } = deps;
   let keysKnownToExist = false;
 
@@ -67,24 +86,51 @@ export function apiKeyAuth(deps: Pick<ApiDeps, 'db' | 'logger' | 'production'>):
     if (await anyApiKeyExists(db).catch(asOutage(logger, 'API key check'))) keysKnownToExist = true;
     return keysKnownToExist;
   };
-  const enforced = async () => deps.production === true || (await keysExist());
+  const keysEnforced = async () => deps.production === true || (await keysExist());
+  const used = (apiKeyId: string) => {
+    keysKnownToExist = true;
+    touchApiKey(db, apiKeyId).catch((error: unknown) => logger.warn({ err: error, apiKeyId }, 'could not record API key use'));
+  };
 
-  return async (req, res, next) => {
-    if (isExempt(req)) return next();
+  /** `undefined` when the request carries no credential of that kind; false when it carries a dead one. */
+  const byBearer = async (req: Request): Promise<boolean | undefined> => {
     const key = bearer(req.get('authorization'));
-    if (key !== undefined) {
-      // Looked up on every request, so a key created a moment ago works at once.
-      const found = await findApiKeyByHash(db, hashApiKey(key)).catch(asOutage(logger, 'API key lookup'));
-      if (found) {
-        keysKnownToExist = true;
-        touchApiKey(db, found.id).catch((error: unknown) => logger.warn({ err: error, apiKeyId: found.id }, 'could not record API key use'));
-        return next();
-      }
-      if (!(await enforced())) return next();
-    } else if (!(await enforced())) {
+    if (key === undefined) return undefined;
+    // Looked up on every request, so a key created a moment ago works at once.
+    const found = await findApiKeyByHash(db, hashApiKey(key)).catch(asOutage(logger, 'API key lookup'));
+    if (found) used(found.id);
+    return found !== undefined;
+  };
+  const byCookie = async (req: Request): Promise<boolean | undefined> => {
+    const token = readSessionCookie(req);
+    if (token === undefined) return undefined;
+    const session = await findLiveSession(db, token).catch(asOutage(logger, 'session lookup'));
+    if (session) used(session.apiKeyId);
+    return session !== undefined;
+  };
+
+  const identify = async (req: Request): Promise<AuthenticatedBy> => {
+    const viaBearer = await byBearer(req);
+    if (viaBearer) return 'bearer';
+    // A request with a bad Bearer key is not rescued by a cookie: it asked to be that key.
+    if (viaBearer === undefined && (await byCookie(req))) return 'cookie';
+    return 'none';
+  };
+
+  const middleware: RequestHandler = async (req, res, next) => {
+    if (isExempt(req)) {
+      if (req.path.startsWith('/api/')) checkOrigin(req, readSessionCookie(req) === undefined ? 'none' : 'cookie', deps.publicUrl);
+      return next();
+    }
+    const by = await identify(req);
+    if (by === 'bearer') return next();
+    if (by === 'cookie' || !(await keysEnforced())) {
+      checkOrigin(req, by === 'cookie' ? 'cookie' : 'none', deps.publicUrl);
       return next();
     }
     res.setHeader('WWW-Authenticate', 'Bearer');
     throw unauthorized();
   };
+
+  return { middleware, keysEnforced, identify };
 }

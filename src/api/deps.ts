@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../services/deps.js';
+import type { LiveHub } from './live/hub.js';
 
 export interface ApiDeps extends ServiceDeps {
   /** Triggers in flight beyond this get 429 instead of queueing without bound. */
@@ -11,4 +12,6 @@ export interface ApiDeps extends ServiceDeps {
   production?: boolean;
   /** The settings definitions using built-in kinds are checked with (CONVEYOR_ALLOW_COMMANDS); default the process's. */
   kindEnv?: Readonly<Record<string, string | undefined>>;
+  /** The process's one LISTEN connection fanned out to SSE streams (server.ts makes it); without it log streams poll. */
+  live?: LiveHub;
 }

@@ -1,7 +1,9 @@
 // GET /api/openapi.json: generated from the same zod schemas the routes validate with.
 import { z } from 'zod';
 import type { ApiDeps } from './deps.js';
-import { cancelBody, listQuery, logsQuery, rescheduleBody } from './routes/runs.js';
+import { cancelBody, countsQuery, listQuery, logsQuery, logStreamQuery, rescheduleBody } from './routes/runs.js';
+import { runEventsQuery } from './routes/run-events.js';
+import { sessionBody } from './routes/session.js';
 import { scheduleBackfillBody, scheduleCreateBody, schedulePatchBody } from './routes/schedules.js';
 import { webhookBody } from './routes/webhooks.js';
 import { keyCreateBody } from './routes/keys.js';
@@ -27,7 +29,7 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
     openapi: '3.1.0',
     info: { title: 'Conveyor API', version: '0.1.0', description: 'Durable task runs on Temporal.' },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'conveyor_session' } },
       schemas: {
         Error: {
           type: 'object',
@@ -37,7 +39,7 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
         ...Object.fromEntries(tasks.filter((t) => t.input).map((t) => [`TaskInput_${t.slug}`, json(t.input as Schema)])),
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths: {
       '/health': { get: { summary: 'Liveness', security: [], responses: { '200': ok('process is up') } } },
       '/ready': { get: { summary: 'Temporal and Postgres reachable', security: [], responses: { '200': ok('ready'), '503': errorResponse('a dependency is down') } } },
@@ -54,10 +56,17 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
       '/api/tasks/{slug}/batch': {
         post: { summary: 'Trigger up to 1,000 runs', parameters: [pathParam('slug')], requestBody: body(batchBody), responses: { '202': ok('runs started'), '207': ok('some items could not start'), ...clientErrors, '429': errorResponse('too many triggers in flight') } },
       },
-      '/api/runs': { get: { summary: 'Runs, newest first (keyset pagination)', parameters: queryParameters(listQuery), responses: { '200': ok('a page of runs'), ...clientErrors } } },
-      '/api/runs/{id}': { get: { summary: 'One run', parameters: [pathParam('id')], responses: { '200': ok('the run'), ...clientErrors } } },
+      '/api/session': {
+        get: { summary: 'Whether keys are enforced and the request is authenticated', security: [], responses: { '200': ok('{keysEnforced, authenticated}') } },
+        post: { summary: 'Log in with an API key: sets the HttpOnly SameSite=Strict conveyor_session cookie (12 h)', security: [], requestBody: body(sessionBody), responses: { '201': ok('{expiresAt}'), '400': clientErrors['400'], '401': errorResponse('unknown or revoked key'), '403': errorResponse('cross-site request (Origin)') } },
+        delete: { summary: 'Log out: revokes the session and clears the cookie', security: [], responses: { '204': { description: 'logged out' }, '403': errorResponse('cross-site request (Origin)') } },
+      },
+      '/api/runs': { get: { summary: 'Runs, newest first (keyset pagination); filters: status, task or workflow, triggeredBy, tag, from/to (created_at), q (run id or prefix)', parameters: queryParameters(listQuery), responses: { '200': ok('a page of runs'), ...clientErrors } } },
+      '/api/runs/counts': { get: { summary: 'Runs per status (every status, 0 when none), with the list filters but status', parameters: queryParameters(countsQuery), responses: { '200': ok('{counts: {<status>: n}}'), ...clientErrors } } },
+      '/api/runs/events': { get: { summary: 'Run events as Server-Sent Events: `ready`, `run` (a new run or a status/attempt change), `resync` (re-read: events may have been missed)', parameters: queryParameters(runEventsQuery), responses: { '200': { description: 'text/event-stream' }, ...clientErrors } } },
+      '/api/runs/{id}': { get: { summary: 'One run; a workflow run adds workflow, steps and graph {nodes, edges}', parameters: [pathParam('id')], responses: { '200': ok('the run'), ...clientErrors } } },
       '/api/runs/{id}/logs': { get: { summary: 'Log lines in order', parameters: [pathParam('id'), ...queryParameters(logsQuery)], responses: { '200': ok('lines'), ...clientErrors } } },
-      '/api/runs/{id}/logs/stream': { get: { summary: 'Log lines as Server-Sent Events (resumes from Last-Event-ID)', parameters: [pathParam('id')], responses: { '200': { description: 'text/event-stream' }, ...clientErrors } } },
+      '/api/runs/{id}/logs/stream': { get: { summary: 'Log lines as Server-Sent Events (`log`, id = seq; resumes from Last-Event-ID), `status` (the run, as GET /api/runs/{id}) when it changes, `end`', parameters: [pathParam('id'), ...queryParameters(logStreamQuery)], responses: { '200': { description: 'text/event-stream' }, ...clientErrors } } },
       '/api/runs/{id}/cancel': { post: { summary: 'Cancel a run', parameters: [pathParam('id')], requestBody: body(cancelBody), responses: { '202': ok('cancel requested'), ...clientErrors, '409': errorResponse('run already ended') } } },
       '/api/runs/{id}/rerun': { post: { summary: 'A new run with the same inputs', parameters: [pathParam('id')], responses: { '202': ok('run started'), ...clientErrors } } },
       '/api/runs/{id}/reschedule': { post: { summary: 'Move a delayed, pending run', parameters: [pathParam('id')], requestBody: body(rescheduleBody), responses: { '202': ok('moved'), ...clientErrors, '409': errorResponse('not a delayed, pending run') } } },

@@ -7,6 +7,7 @@ import { requireApiKeyInProduction, storeBootstrapApiKey } from './auth.js';
 import { loadTasks } from '../tasks/registry.js';
 import { createApp } from './app.js';
 import { startExpirySweeper } from '../runs/expiry-sweeper.js';
+import { createLiveHub } from './live/hub.js';
 
 /** Node's default (511) resets connections when a thousand clients connect at once. */
 export const LISTEN_BACKLOG = 4096;
@@ -36,8 +37,11 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     await db.destroy();
     throw error;
   });
+  // Opens its LISTEN connection when the first live stream opens.
+  const live = createLiveHub({ db, databaseUrl, logger });
   const app = createApp({
     db,
+    live,
     client,
     registry,
     logger,
@@ -55,6 +59,7 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     const s = app.listen(config.port, config.host, LISTEN_BACKLOG, () => resolve(s));
     s.once('error', reject);
   }).catch(async (error: unknown) => {
+    await live.close();
     await client.connection.close();
     await db.destroy();
     throw error;
@@ -66,6 +71,7 @@ export async function startApi(config: Config, address: string, databaseUrl: str
   return {
     url,
     async stop() {
+      await live.close(); // ends the SSE streams, which would keep server.close() waiting
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await sweeper.stop();

@@ -53,8 +53,10 @@ function epochMs(value: NewRunLog['created_at']): number {
   return value instanceof Date ? value.getTime() : value === undefined ? Date.now() : new Date(value).getTime();
 }
 
-export async function listLogs(db: Db, runId: string, after: string | undefined, limit: number): Promise<RunLog[]> {
+/** Lines after position `after`, in order; with `nodeId`, only that DAG node's lines. */
+export async function listLogs(db: Db, runId: string, after: string | undefined, limit: number, nodeId?: string): Promise<RunLog[]> {
   let query = db.selectFrom('run_logs').selectAll().where('run_id', '=', runId);
+  if (nodeId !== undefined) query = query.where('node_id', '=', nodeId);
   if (after !== undefined) query = query.where('position', '>', after);
   return query.orderBy('position').limit(limit).execute();
 }

@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008_log_order.js';
 import * as m0009 from './migrations/0009_open_runs_by_id.js';
 import * as m0010 from './migrations/0010_run_events.js';
 import * as m0011 from './migrations/0011_concurrency.js';
+import * as m0012 from './migrations/0012_sessions.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_open_runs_by_id': m0009,
   '0010_run_events': m0010,
   '0011_concurrency': m0011,
+  '0012_sessions': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

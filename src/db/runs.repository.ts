@@ -169,27 +169,50 @@ export async function listOpenRuns(db: Db, olderThan: Date, limit: number, after
 export interface RunFilter {
   kind?: 'task' | 'workflow';
   status?: RunStatus;
+  /** The task's slug (or the workflow's, for kind = workflow). */
   task?: string;
   triggeredBy?: TriggerSource;
   tag?: string;
+  /** created_at in [from, to). */
+  from?: Date;
+  to?: Date;
+  /** The run id, or the start of one. */
+  idPrefix?: string;
   /** Keyset cursor: rows strictly older than this (created_at, id). */
   before?: { createdAt: Date; id: string };
   limit: number;
 }
 
-/** Runs newest first, keyset-paginated on (created_at, id) so pages stay stable while runs are added. */
-export async function listRuns(db: Db, filter: RunFilter): Promise<Run[]> {
-  let query = db.selectFrom('runs').selectAll();
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filtered(db: Db, filter: Omit<RunFilter, 'limit' | 'before'>) {
+  let query = db.selectFrom('runs');
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.task) query = query.where('task', '=', filter.task);
   if (filter.triggeredBy) query = query.where('triggered_by', '=', filter.triggeredBy);
   if (filter.tag) query = query.where(sql<boolean>`tags @> ARRAY[${filter.tag}]::text[]`);
+  if (filter.from) query = query.where('created_at', '>=', filter.from);
+  if (filter.to) query = query.where('created_at', '<', filter.to);
+  // LIKE with a constant prefix uses runs_id_prefix_idx (text_pattern_ops, migration 0012).
+  if (filter.idPrefix) query = query.where('id', 'like', `${escapeLike(filter.idPrefix)}%`);
+  return query;
+}
+
+/** Runs newest first, keyset-paginated on (created_at, id) so pages stay stable while runs are added. */
+export async function listRuns(db: Db, filter: RunFilter): Promise<Run[]> {
+  let query = filtered(db, filter).selectAll();
   if (filter.before) {
     const { createdAt, id } = filter.before;
     query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** How many runs match the filter, per status (statuses with none are absent). */
+export async function countRunsByStatus(db: Db, filter: Omit<RunFilter, 'limit' | 'before'>): Promise<Map<RunStatus, number>> {
+  const rows = await filtered(db, filter).select((eb) => ['status', eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** Moves a delayed run's start; only while it is still pending. */

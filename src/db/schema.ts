@@ -104,6 +104,17 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
+/** A browser session opened with an API key (migration 0012); the token itself is never stored. */
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session token (the cookie's value). */
+  token_hash: string;
+  api_key_id: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  /** Set by logout: the session stops working at once. */
+  revoked_at: Date | null;
+}
+
 export interface WebhooksTable {
   id: string;
   /** The slug of the task, or of the DAG workflow when target = workflow. */
@@ -147,6 +158,7 @@ export interface Database {
   runs: RunsTable;
   run_logs: RunLogsTable;
   api_keys: ApiKeysTable;
+  sessions: SessionsTable;
   webhooks: WebhooksTable;
   workflow_definitions: WorkflowDefinitionsTable;
   workflow_active_versions: WorkflowActiveVersionsTable;
@@ -162,5 +174,6 @@ export type RunLog = Selectable<RunLogsTable>;
 export type NewRunLog = Insertable<RunLogsTable>;
 export type RunStep = Selectable<RunStepsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
+export type Session = Selectable<SessionsTable>;
 export type Webhook = Selectable<WebhooksTable>;
 export type WorkerRow = Selectable<WorkersTable>;

@@ -16,6 +16,7 @@ import { expiresAtFor } from '../../runs/expiry.js';
 import { ApiError, notFound } from '../../services/errors.js';
 import { triggerBody } from '../schemas.js';
 import { runView, triggerView } from '../serialize.js';
+import { graphView } from '../dag-graph.js';
 import { executeWorkflow } from '../../services/execute-workflow.js';
 import { signalRun } from '../../services/signal-run.js';
 import { parseBody } from '../../services/validate.js';
@@ -25,13 +26,14 @@ const executeBody = triggerBody.omit({ concurrencyKey: true });
 const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });
 const executionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
-/** Every node of the run's definition with its step record (`pending` until it has one). */
-export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
+/** A workflow run's steps (every node of its definition with its step record, `pending` until it has one) and its graph. */
+export async function workflowRunOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
   if (run.kind !== 'workflow' || !run.workflow_slug || !run.workflow_version) return undefined;
   const [stored, rows] = await Promise.all([findDefinition(deps.db, run.workflow_slug, run.workflow_version), listSteps(deps.db, run.id)]);
+  const definition: DagDefinition = (stored?.definition as DagDefinition | undefined) ?? { slug: run.workflow_slug, nodes: [], edges: [] };
   const byNode = new Map(rows.map((r) => [r.node_id, r]));
   const afterFailure = upstreamFailed(byNode);
-  return ((stored?.definition as DagDefinition | undefined)?.nodes ?? []).map((node, stepIndex) => {
+  const steps = definition.nodes.map((node, stepIndex) => {
     const row = byNode.get(node.id);
     const error = row?.error ? withErrorClass(row.error) : row?.status === 'skipped' && afterFailure(node.id) ? dependencyError(row) : undefined;
     return {
@@ -47,6 +49,12 @@ export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
       completedAt: row?.completed_at?.toISOString() ?? null,
     };
   });
+  return { workflow: { slug: run.workflow_slug, version: run.workflow_version }, steps, graph: graphView(definition, rows, run.inputs) };
+}
+
+/** Every node of the run's definition with its step record (`pending` until it has one). */
+export async function stepsOf(deps: Pick<ApiDeps, 'db'>, run: Run) {
+  return (await workflowRunOf(deps, run))?.steps;
 }
 
 /**

@@ -1,35 +1,69 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { listLogs } from '../../db/logs.repository.js';
-import { findRun, listRuns, setRunAt } from '../../db/runs.repository.js';
+import { countRunsByStatus, findRun, listRuns, setRunAt, type RunFilter } from '../../db/runs.repository.js';
 import type { Run } from '../../db/schema.js';
-import { isTerminal, RUN_STATES, TRIGGER_SOURCES } from '../../runs/states.js';
+import { isTerminal, RUN_STATES, TRIGGER_SOURCES, type RunStatus } from '../../runs/states.js';
+import { NODE_ID_PATTERN } from '../../dag/types.js';
 import { CANCEL_SIGNAL } from '../../runs/contract.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../../services/errors.js';
-import { delayUntil, tag } from '../schemas.js';
-import { logView, runView, temporalUiUrl, triggerView } from '../serialize.js';
+import { delayUntil, RUN_ID, tag } from '../schemas.js';
+import { logView, runView, triggerView } from '../serialize.js';
+import { runDetail } from '../run-detail.js';
 import { triggerRun } from '../../services/trigger.js';
 import { parseBody } from '../../services/validate.js';
 import { rerunWorkflowRun } from '../../services/dag-rerun.js';
 import { signalRun } from '../../services/signal-run.js';
-import { stepsOf } from './dag-runs.js';
 import { logStream } from './log-stream.js';
-import { waitingForWorker } from './worker-presence.js';
+
+const nodeId = z.string().regex(NODE_ID_PATTERN, 'node must be a DAG node id');
 
 export const logsQuery = z.strictObject({
   after: z.string().regex(/^\d{1,18}$/, 'after must be a log seq (a non-negative integer)').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
+  node: nodeId.optional(),
 });
 
-export const listQuery = z.strictObject({
+export const logStreamQuery = z.strictObject({
+  after: z.string().regex(/^\d{1,18}$/, 'after must be a log seq (a non-negative integer)').optional(),
+  node: nodeId.optional(),
+});
+
+const isoTime = (field: string) =>
+  z.iso.datetime({ offset: true, message: `${field} must be an ISO time like 2026-01-31T12:00:00Z` }).transform((value) => new Date(value));
+
+/** The filters of the runs list and of its counts. */
+export const runFilterQuery = z.strictObject({
   status: z.enum(RUN_STATES).optional(),
   task: z.string().min(1).max(100).optional(),
+  workflow: z.string().min(1).max(100).optional(),
   triggeredBy: z.enum(TRIGGER_SOURCES).optional(),
   tag: tag.optional(),
+  from: isoTime('from').optional(),
+  to: isoTime('to').optional(),
+  q: z.string().regex(RUN_ID, 'q must be a run id or the start of one').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(/^[\w-]{1,400}$/, 'cursor must be a value returned as nextCursor').optional(),
 });
+export const listQuery = runFilterQuery;
+export const countsQuery = runFilterQuery.omit({ status: true, limit: true, cursor: true });
+
+/** The repository's filter from a query: `task` and `workflow` each pick their kind of run. */
+function runFilter(query: z.infer<typeof countsQuery> & { status?: RunStatus }): Omit<RunFilter, 'limit'> {
+  if (query.task !== undefined && query.workflow !== undefined) throw new ApiError(400, 'invalid_query', 'workflow: give task or workflow, not both');
+  if (query.from && query.to && query.from > query.to) throw new ApiError(400, 'invalid_query', 'to: must not be before from');
+  return {
+    status: query.status,
+    kind: query.task !== undefined ? 'task' : query.workflow !== undefined ? 'workflow' : undefined,
+    task: query.task ?? query.workflow,
+    triggeredBy: query.triggeredBy,
+    tag: query.tag,
+    from: query.from,
+    to: query.to,
+    idPrefix: query.q,
+  };
+}
 
 export const cancelBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 export const rescheduleBody = z.strictObject({ delay: delayUntil });
@@ -46,7 +80,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export function runRoutes(deps: ApiDeps): Router {
   const { db, registry } = deps;
   const router = Router();
-  const isWaitingForWorker = waitingForWorker(deps);
+  const detail = runDetail(deps);
   const runOr404 = async (id: string): Promise<Run> => {
     const run = await findRun(db, id);
     if (!run) throw notFound('run', id);
@@ -55,39 +89,34 @@ export function runRoutes(deps: ApiDeps): Router {
 
   router.get('/api/runs', async (req, res) => {
     const query = parseBody(listQuery, req.query, 'invalid_query');
-    const runs = await listRuns(db, { ...query, before: query.cursor ? decodeCursor(query.cursor) : undefined, limit: query.limit + 1 });
+    const runs = await listRuns(db, { ...runFilter(query), before: query.cursor ? decodeCursor(query.cursor) : undefined, limit: query.limit + 1 });
     const page = runs.slice(0, query.limit);
     res.json({ runs: page.map(runView), nextCursor: runs.length > query.limit ? encodeCursor(page[page.length - 1]) : null });
   });
 
+  router.get('/api/runs/counts', async (req, res) => {
+    const query = parseBody(countsQuery, req.query, 'invalid_query');
+    const found = await countRunsByStatus(db, runFilter(query));
+    res.json({ counts: Object.fromEntries(RUN_STATES.map((status) => [status, found.get(status) ?? 0])) });
+  });
+
   router.get('/api/runs/:id', async (req, res) => {
-    const run = await runOr404(req.params.id);
-    const steps = await stepsOf(deps, run);
-    const view = runView(run);
-    // A DAG run that failed because a node failed carries that node's class.
-    const failedNode = (view.error?.details as { nodeId?: string } | undefined)?.nodeId;
-    const nodeClass = view.error?.type === 'NodeFailed' ? steps?.find((s) => s.nodeId === failedNode)?.error?.class : undefined;
-    res.json({
-      ...view,
-      ...(nodeClass && view.error ? { error: { ...view.error, class: nodeClass } } : {}),
-      ...(steps ? { workflow: { slug: run.workflow_slug, version: run.workflow_version }, steps } : {}),
-      waitingForWorker: await isWaitingForWorker(run),
-      temporal: { workflowId: run.id, runId: run.temporal_run_id, namespace: deps.namespace, uiUrl: temporalUiUrl(deps, run.id) },
-    });
+    res.json(await detail(await runOr404(req.params.id)));
   });
 
   router.get('/api/runs/:id/logs', async (req, res) => {
     const query = parseBody(logsQuery, req.query, 'invalid_query');
     const run = await runOr404(req.params.id);
-    const lines = await listLogs(db, run.id, query.after, query.limit);
+    const lines = await listLogs(db, run.id, query.after, query.limit, query.node);
     res.json({ lines: lines.map(logView), nextAfter: lines.length ? Number(lines[lines.length - 1].position) : (query.after ? Number(query.after) : null) });
   });
 
   router.get('/api/runs/:id/logs/stream', async (req, res) => {
+    const query = parseBody(logStreamQuery, req.query, 'invalid_query');
     const run = await runOr404(req.params.id);
-    const lastEventId = req.header('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
+    const lastEventId = req.header('last-event-id') ?? query.after;
     if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) throw new ApiError(400, 'invalid_query', 'Last-Event-ID must be a log seq');
-    await logStream(db, run.id, lastEventId, req, res);
+    await logStream({ db, live: deps.live, detail, runId: run.id, after: lastEventId, node: query.node }, res);
   });
 
   router.post('/api/runs/:id/cancel', async (req, res) => {

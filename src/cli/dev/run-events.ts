@@ -1,21 +1,8 @@
 // The dev console's lines: one per run event, from the `conveyor_run_events` NOTIFY payload (migration 0010).
 import type { Style } from '../style.js';
+import type { RunEvent } from '../../runs/run-events.js';
 
-export const RUN_EVENTS_CHANNEL = 'conveyor_run_events';
-
-export interface RunEvent {
-  id: string;
-  task: string;
-  kind?: string;
-  status: string;
-  previousStatus: string | null;
-  attempt: number;
-  errorType: string | null;
-  errorMessage: string | null;
-  createdAt: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-}
+export { RUN_EVENTS_CHANNEL, type RunEvent } from '../../runs/run-events.js';
 
 export interface FormatContext {
   style: Style;
