@@ -29,6 +29,7 @@ const envSchema = z.object({
   CONVEYOR_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "a size like '1mb' or '200kb'").default('1mb'),
   CONVEYOR_WORKER_METRICS_ADDRESS: z.string().trim().default('127.0.0.1:9464'),
   CONVEYOR_DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  CONVEYOR_EAGER_START: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -53,6 +54,8 @@ export interface Config {
   /** host:port of the worker's Temporal SDK metrics (Prometheus); undefined = off. */
   workerMetricsAddress?: string;
   dbPoolSize: number;
+  /** npm start: triggers start their workflows eagerly on the worker of the same process. */
+  eagerStart: boolean;
   logLevel: Env['LOG_LEVEL'];
   production: boolean;
 }
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.CONVEYOR_BODY_LIMIT,
     workerMetricsAddress: ['', 'off'].includes(e.CONVEYOR_WORKER_METRICS_ADDRESS) ? undefined : e.CONVEYOR_WORKER_METRICS_ADDRESS,
     dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
+    eagerStart: e.CONVEYOR_EAGER_START === 'on',
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   };

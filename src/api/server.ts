@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { AddressInfo } from 'node:net';
 import { connectClient, openDatabase } from '../bootstrap.js';
 import type { Config } from '../config.js';
@@ -20,6 +22,11 @@ export interface RunningApi {
 export interface ApiStartOptions {
   /** How often pending runs past their ttl are expired (default 1 s). */
   expirySweepIntervalMs?: number;
+  /**
+   * The connection of a worker in this process polling the API's task queue (npm start): triggers
+   * start eagerly through it (unless CONVEYOR_EAGER_START=off). It stays the worker's to close.
+   */
+  workerConnection?: NativeConnection;
 }
 
 /** Starts the HTTP API: loads the tasks (for their schemas), migrates, connects to Temporal, listens, and sweeps expired runs. */
@@ -44,6 +51,7 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     temporalUiUrl: config.temporal.uiUrl,
     maxPendingTriggers: config.maxPendingTriggers,
     triggerTimeoutMs: config.triggerTimeoutMs,
+    eagerStartClient: options.workerConnection && config.eagerStart ? new Client({ connection: options.workerConnection, namespace: config.temporal.namespace }) : undefined,
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
     production: config.production,

@@ -14,6 +14,9 @@ export const DEV_SERVER_TUNING = [
   'system.enableActivityEagerExecution=true',
   // Honours a workflow's priority.priorityKey in matching (Server 1.29 has it off by default).
   'matching.useNewMatcher=true',
+  // A start from a process whose worker polls the task queue gets its first workflow task in the
+  // start's answer (npm start: API and worker share one connection), skipping matching.
+  'system.enableEagerWorkflowStart=true',
 ];
 export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=1'];
 
@@ -30,6 +33,8 @@ export interface DevServerOptions {
    * vanishing under in-flight attempts. Tests leave it in theirs, so a Ctrl-C stops it with them.
    */
   ownProcessGroup?: boolean;
+  /** False: `temporal server start-dev` out of the box, none of DEV_SERVER_TUNING (bench:runs' baseline). */
+  tuning?: boolean;
   /** Extra dynamic config, e.g. lowered limits for a test. */
   dynamicConfig?: string[];
   log?: (line: string) => void;
@@ -59,7 +64,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   for (const key of [ConveyorTask, ConveyorTriggeredBy]) args.push('--search-attribute', `${key.name}=Keyword`);
-  for (const value of [...DEV_SERVER_TUNING, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
+  for (const value of [...(options.tuning === false ? [] : DEV_SERVER_TUNING), ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   if (options.dataDir) {
     await mkdir(options.dataDir, { recursive: true });
     args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'));

@@ -13,6 +13,12 @@ export interface ServiceDeps {
   namespace: string;
   taskQueue: string;
   temporalUiUrl: string;
+  /**
+   * A client on the NativeConnection of a worker in this process that polls `taskQueue` (npm start):
+   * starts go through it with `requestEagerStart`, so the run's first workflow task comes back in
+   * the start's answer instead of through the server's matching. Everything else uses `client`.
+   */
+  eagerStartClient?: Client;
   /** How long a trigger waits for Temporal to accept the start before answering 503 (the client retries meanwhile). */
   triggerTimeoutMs?: number;
 }

@@ -143,9 +143,10 @@ export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'ta
 }
 
 function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'dagRun', input: unknown): Promise<unknown> {
-  const { client } = deps;
+  const client = deps.eagerStartClient ?? deps.client;
   return client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), () =>
     client.workflow.start(workflowType, {
+      ...(deps.eagerStartClient ? { requestEagerStart: true } : {}),
       workflowId: run.id,
       taskQueue: deps.taskQueue,
       args: [input],
