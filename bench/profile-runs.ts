@@ -2,12 +2,14 @@
 // BENCH_PROFILE_IN_FLIGHT (10) through (a) `npm run api` + `npm run worker` and (b) `npm start`'s
 // single process, each under `node --cpu-prof`; then the self-time per run by module and by
 // component (bench/profile-summary.ts). The profiles stay in BENCH_PROFILE_DIR (printed) for DevTools.
-import { mkdtemp } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startSeparateProcesses, startSingleProcess } from './conveyor-processes.js';
 import { cleanUp, createBenchDatabase, fmt, runBenchmark, startBenchDevServer, watchdog } from './infra.js';
-import { summarize } from './profile-summary.js';
+import { monotonicUs, summarize } from './profile-summary.js';
 import { benchClient, closedLoop, conveyorPath } from './runs-setup.js';
 
 const RUNS = Number(process.env.BENCH_PROFILE_RUNS ?? 2_000);
@@ -23,14 +25,30 @@ async function main(): Promise<void> {
     startSeparateProcesses({ ...target, taskQueue: 'bench-separate' }),
     startSingleProcess({ ...target, taskQueue: 'bench-single' }),
   ]);
-  for (const [name, url] of [['separate', separateUrl], ['single', singleUrl]] as const) {
+  await profileRaw(server.address);
+  for (const [name, url, processes] of [['separate', separateUrl, ['api', 'worker']], ['single', singleUrl, ['single']]] as const) {
+    const fromUs = monotonicUs();
     const r = await closedLoop(RUNS, IN_FLIGHT, conveyorPath(url, client));
+    // Each process's load window (profile-summary.ts counts only it).
+    for (const p of processes) await writeFile(path.join(dir, p, 'window.json'), JSON.stringify({ fromUs, toUs: monotonicUs() }));
     console.log(`${name}: ${fmt(RUNS)} runs at ${IN_FLIGHT} in flight, ${fmt(r.perSecond, 1)} runs/s, p50 ${fmt(r.p50, 1)} ms`);
   }
   // The processes write their profiles as they exit.
   await cleanUp();
 }
 
+/** The same load on raw Temporal (bench/raw/process.ts), profiled the same way. */
+async function profileRaw(address: string): Promise<void> {
+  const out = path.join(dir, 'raw');
+  await mkdir(out, { recursive: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${out}`, fileURLToPath(new URL('./raw/process.ts', import.meta.url))], {
+    env: { ...process.env, TEMPORAL_ADDRESS: address, BENCH_WINDOW_FILE: path.join(out, 'window.json'), BENCH_PROFILE_RUNS: String(RUNS), BENCH_PROFILE_IN_FLIGHT: String(IN_FLIGHT) },
+    stdio: 'inherit',
+  });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`raw profile process exited with ${code}`);
+}
+
 await runBenchmark(main);
 console.log(`\nprofiles: ${dir}`);
-await summarize(['api', 'worker', 'single'].map((name) => path.join(dir, name)), RUNS);
+await summarize(['raw', 'api', 'worker', 'single'].map((name) => path.join(dir, name)), RUNS);

@@ -1,8 +1,8 @@
 // Sums the self-time of V8 CPU profiles (`node --cpu-prof`) by where the code lives: our module
 // (src/…), a node_modules package, the "temporal core" bridge, or a V8 bucket (GC, program).
 // Node's own internals (node:…) and built-ins (JSON.parse) are charged to their nearest caller
-// that is ours or a package's, so `pg`'s socket reads count as pg. Worker threads (tid > 0) run
-// the workflow sandbox: all of their time is "workflow task".
+// that is ours or a package's, so `pg`'s socket reads count as pg. The workflow sandbox thread
+// (the one running the workflow bundle) is all "workflow task"; tsx's loader thread is start-up.
 //
 //   npx tsx bench/profile-summary.ts <dir>… [--runs N]
 // Each <dir> holds one process's profiles (one file per thread); its name labels the process.
@@ -16,6 +16,7 @@ interface ProfileNode {
   children?: number[];
 }
 interface CpuProfile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -23,11 +24,12 @@ interface CpuProfile {
 
 const V8_BUCKETS = new Set(['(garbage collector)', '(program)', '(idle)', '(root)']);
 /** Loading and compiling code (tsx, esbuild, the workflow bundler): start-up, not per-run cost. */
-const START_UP = /^(tsx|esbuild|get-tsconfig|webpack|@swc\/.*|swc-loader|source-map.*|terser.*|enhanced-resolve|schema-utils|ajv.*|node-loader|module loading)$/;
+const START_UP = /^(tsx|esbuild|get-tsconfig|webpack|webpack-sources|tapable|unionfs|memfs|@jsonjoy\.com\/.*|tree-dump|graceful-fs|browserslist|caniuse-lite|fast-uri|json-schema-traverse|@swc\/.*|swc-loader|source-map.*|terser.*|enhanced-resolve|schema-utils|ajv.*|node-loader|module loading)$/;
 
 /** Where one frame's code lives, or undefined when it is Node's or V8's own (charged to the caller). */
 export function bucketOf(url: string, functionName: string): string | undefined {
   if (V8_BUCKETS.has(functionName)) return functionName;
+  if (/workflow-bundle|^evalmachine/.test(url)) return 'workflow bundle (our workflows, @temporalio/workflow)';
   if (url.startsWith('node:internal/modules') || url.includes('/internal/modules/')) return 'module loading';
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) {
@@ -40,8 +42,17 @@ export function bucketOf(url: string, functionName: string): string | undefined 
   return undefined;
 }
 
-/** Self-time in ms per bucket of one thread's profile. */
-export function bucketTimes(profile: CpuProfile): Map<string, number> {
+/** A measured window, in µs of the system's monotonic clock (what V8 stamps samples with). */
+export interface Window {
+  fromUs: number;
+  toUs: number;
+}
+
+/** The monotonic clock in µs, comparable with the samples of every process on this machine. */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** Self-time in ms per bucket of one thread's profile (only samples inside `window`, if given). */
+export function bucketTimes(profile: CpuProfile, window?: Window): Map<string, number> {
   const parent = new Map<number, ProfileNode>();
   const byId = new Map<number, ProfileNode>();
   for (const node of profile.nodes) {
@@ -60,7 +71,10 @@ export function bucketTimes(profile: CpuProfile): Map<string, number> {
   };
   const times = new Map<string, number>();
   // timeDeltas[i + 1] is how long sample i was on the stack.
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i];
+    if (window && (at < window.fromUs || at > window.toUs)) return;
     const bucket = resolve(byId.get(id)!);
     times.set(bucket, (times.get(bucket) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
   });
@@ -70,10 +84,10 @@ export function bucketTimes(profile: CpuProfile): Map<string, number> {
 const nodeArea = (url: string): string => url.replace(/^node:(internal\/)?/, '').split('/')[0] || 'native';
 
 /** The component of the run path a bucket's time belongs to (the closing-note table). */
-export function componentOf(processName: string, bucket: string, workerThread: boolean): string {
-  if (workerThread) return 'workflow task (sandbox thread)';
+export function componentOf(processName: string, bucket: string, sandboxThread: boolean): string {
   if (bucket === '(idle)') return 'idle';
   if (START_UP.test(bucket)) return 'start-up (excluded)';
+  if (sandboxThread) return 'workflow task (sandbox thread)';
   if (bucket === '(garbage collector)') return 'GC';
   if (bucket === '(program)' || bucket === 'temporal core') return 'temporal core + native';
   if (bucket === 'src/activities/log-buffer.ts' || bucket === 'src/db/logs.repository.ts') return 'log flush';
@@ -100,21 +114,22 @@ export async function summarize(dirs: string[], runs: number): Promise<void> {
     const processName = path.basename(dir);
     processNames.push(processName);
     const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
+    // window.json (written by bench:profile): only the load counts, not start-up nor another path's turn.
+    const window = await readFile(path.join(dir, 'window.json'), 'utf8').then((t) => JSON.parse(t) as Window, () => undefined);
     const buckets = new Map<string, number>();
     for (const file of files) {
-      // CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile: tid 0 is the main thread.
-      const tid = Number(file.split('.')[4]);
-      const times = bucketTimes(JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile);
-      for (const [bucket, ms] of times) {
-        const key = tid > 0 ? `(worker thread) ${bucket}` : bucket;
+      const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
+      const sandbox = profile.nodes.some((n) => n.callFrame.url.includes('workflow-worker-thread'));
+      for (const [bucket, ms] of bucketTimes(profile, window)) {
+        const key = sandbox ? `(sandbox thread) ${bucket}` : bucket;
         buckets.set(key, (buckets.get(key) ?? 0) + ms);
-        const component = componentOf(processName, bucket, tid > 0);
+        const component = componentOf(processName, bucket, sandbox);
         const row = components.get(component) ?? new Map<string, number>();
         row.set(processName, (row.get(processName) ?? 0) + ms);
         components.set(component, row);
       }
     }
-    const top = [...buckets].filter(([b]) => b !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 25);
+    const top = [...buckets].filter(([b]) => !b.endsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25);
     console.log(`\n${processName}: ${files.length} thread profile(s), self-time by module (top 25, idle left out)\n`);
     console.log(table(['module / package', 'total ms', 'ms per run'], top.map(([b, ms]) => [b, fmt(ms), fmt(ms / runs, 3)])));
   }

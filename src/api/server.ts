@@ -51,7 +51,8 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     temporalUiUrl: config.temporal.uiUrl,
     maxPendingTriggers: config.maxPendingTriggers,
     triggerTimeoutMs: config.triggerTimeoutMs,
-    eagerStartClient: options.workerConnection && config.eagerStart ? new Client({ connection: options.workerConnection, namespace: config.temporal.namespace }) : undefined,
+    // npm start: triggers start on this process's worker, eagerly (ServiceDeps.startClient).
+    ...(options.workerConnection && config.eagerStart ? { startClient: new Client({ connection: options.workerConnection, namespace: config.temporal.namespace }), eagerStart: true } : {}),
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
     production: config.production,

@@ -14,11 +14,12 @@ export interface ServiceDeps {
   taskQueue: string;
   temporalUiUrl: string;
   /**
-   * A client on the NativeConnection of a worker in this process that polls `taskQueue` (npm start):
-   * starts go through it with `requestEagerStart`, so the run's first workflow task comes back in
-   * the start's answer instead of through the server's matching. Everything else uses `client`.
+   * npm start: a client on the NativeConnection of a worker in this process that polls `taskQueue`.
+   * Triggers start through it with `requestEagerStart` (when `eagerStart`), so the run's first
+   * workflow task comes back in the start's answer instead of through the server's matching.
    */
-  eagerStartClient?: Client;
+  startClient?: Client;
+  eagerStart?: boolean;
   /** How long a trigger waits for Temporal to accept the start before answering 503 (the client retries meanwhile). */
   triggerTimeoutMs?: number;
 }

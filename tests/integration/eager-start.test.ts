@@ -2,10 +2,13 @@
 // requestEagerStart, so the run's first workflow task comes back in the start's answer.
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { sql } from 'kysely';
 import { startApi } from '../../src/api/server.js';
 import { triggerRun } from '../../src/services/trigger.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { useHarness, logger } from '../support/harness.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 describe('eager workflow start (API and worker in one process)', () => {
   const h = useHarness();
@@ -23,8 +26,8 @@ describe('eager workflow start (API and worker in one process)', () => {
     return { client, eagerly };
   }
 
-  const deps = (eagerStartClient: Client): ServiceDeps => ({
-    db: h.db, client: h.client, registry: h.registry, logger, namespace: 'default', taskQueue: h.taskQueue, temporalUiUrl: 'http://localhost:8233', eagerStartClient,
+  const deps = (startClient: Client): ServiceDeps => ({
+    db: h.db, client: h.client, registry: h.registry, logger, namespace: 'default', taskQueue: h.taskQueue, temporalUiUrl: 'http://localhost:8233', startClient, eagerStart: true,
   });
 
   it('starts the run on this worker eagerly, and it completes as any run does', async () => {
@@ -69,5 +72,26 @@ describe('eager workflow start (API and worker in one process)', () => {
     const after = await h.request('POST', '/api/tasks/noop', { inputs: {} });
     assert.equal(after.status, 202);
     assert.equal((await h.waitForRun(after.body.id)).status, 'complete');
+  });
+
+  it('answers 503 by the trigger deadline while Temporal is unreachable, although the Rust client keeps retrying', async function () {
+    this.timeout(60_000);
+    const [host, port] = h.temporalAddress.split(':');
+    const proxy = await startTcpProxy({ host, port: Number(port) });
+    const connection = await NativeConnection.connect({ address: `127.0.0.1:${proxy.port}` });
+    try {
+      proxy.cut();
+      // Temporal is back after 4 s: a trigger still waiting on the client's own retries then would start (202).
+      const back = setTimeout(() => proxy.restore(), 4_000);
+      const attempt = triggerRun({ ...deps(new Client({ connection })), triggerTimeoutMs: 1_000 }, { task: h.registry.get('noop')!, inputs: null, triggeredBy: 'api', tags: ['unreachable'] });
+      await assert.rejects(attempt, (error: { status?: number; code?: string }) => error.status === 503 && error.code === 'temporal_unavailable');
+      const rows = await h.directDb.selectFrom('runs').select('id').where(sql<boolean>`tags @> ARRAY['unreachable']::text[]`).execute();
+      assert.equal(rows.length, 0, 'the refused trigger removed its row');
+      clearTimeout(back);
+    } finally {
+      proxy.restore();
+      await connection.close();
+      await proxy.close();
+    }
   });
 });
