@@ -66,27 +66,27 @@ async function spawnConveyor(name: string, entry: string, target: ConveyorTarget
   return child;
 }
 
-/** Resolves once `url`/health answers 200; fails if `child` exits first or after 90 s. */
+/** Resolves once `url`/health answers 200; fails if `child` exits first or after 300 s (start-up bundles the workflows). */
 async function waitHealthy(url: string, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before it answered`);
     const ok = await call('GET', `${url}/health`).then((r) => r.status === 200, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${name} did not answer on ${url} within 90 s`);
+  throw new Error(`${name} did not answer on ${url} within 300 s`);
 }
 
 /** Presence rows of workers on `taskQueue`: the worker polls once it has one. */
 async function waitWorker(url: string, taskQueue: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     const res = await call('GET', `${url}/api/workers`).catch(() => undefined);
     if (res?.status === 200 && res.body.includes(`"${taskQueue}"`)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`no worker on ${taskQueue} within 90 s`);
+  throw new Error(`no worker on ${taskQueue} within 300 s`);
 }
 
 /** `npm run worker` + `npm run api`: two processes. Resolves to the API's base URL. */

@@ -67,7 +67,7 @@ export async function listenApi(stack: BenchStack, maxPendingTriggers: number): 
 // test, so it should cost as little as a gRPC client call does for a baseline.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-export function call(method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
+export function call(method: string, url: string, body?: string, retried = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     const req = http.request(url, { method, agent, headers }, (res) => {
@@ -76,7 +76,11 @@ export function call(method: string, url: string, body?: string): Promise<{ stat
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as we reused it: the request never reached it (Node's documented retry).
+      if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) resolve(call(method, url, body, true));
+      else reject(error);
+    });
     req.end(body);
   });
 }
