@@ -23,6 +23,9 @@ export interface ConveyorTarget {
   env?: Record<string, string>;
 }
 
+/** Process ids by name (bench:profile reads their CPU time). */
+export const conveyorPids = new Map<string, number>();
+
 /** A child process that exits on SIGTERM (after draining), writing any CPU profile. */
 async function spawnConveyor(name: string, entry: string, target: ConveyorTarget, env: Record<string, string>): Promise<ChildProcess> {
   const flags = ['--import', 'tsx'];
@@ -41,6 +44,8 @@ async function spawnConveyor(name: string, entry: string, target: ConveyorTarget
       CONVEYOR_TASKS_DIR: TASKS_DIR,
       CONVEYOR_WORKER_METRICS_ADDRESS: 'off',
       CONVEYOR_HEARTBEAT_INTERVAL: '1s',
+      // Four Conveyor processes (two pools each in npm start's) share the machine's Postgres (100 connections).
+      CONVEYOR_DB_POOL_SIZE: '8',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
       ...env,
@@ -49,6 +54,7 @@ async function spawnConveyor(name: string, entry: string, target: ConveyorTarget
     // The dev console's run events go to /dev/null, as cheap as a terminal nobody reads.
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  if (child.pid !== undefined) conveyorPids.set(name, child.pid);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

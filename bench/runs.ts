@@ -16,7 +16,7 @@ import { benchClient, closedLoop, conveyorPath, rawPath, type RoundResult } from
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const POINTS = (process.env.BENCH_POINTS ?? '1,10,50').split(',').map(Number);
-const RUNS_PER_ROUND = (inFlight: number) => Number(process.env[`BENCH_RUNS_${inFlight}`] ?? ({ 1: 40, 10: 150, 50: 250 } as Record<number, number>)[inFlight] ?? 20 * inFlight);
+const RUNS_PER_ROUND = (inFlight: number) => Number(process.env[`BENCH_RUNS_${inFlight}`] ?? ({ 1: 30, 10: 120, 50: 200 } as Record<number, number>)[inFlight] ?? 20 * inFlight);
 const TARGET = { throughputRatio: 0.8, p50ExtraMs: 5, outOfTheBoxFactor: 5 };
 
 type PathName = 'raw' | 'separate' | 'single' | 'single, eager off' | 'raw, out of the box';
