@@ -63,7 +63,12 @@ export async function rawPath(address: string, client: Client): Promise<() => Pr
 /** The call that triggers the no-op task through the API at `apiUrl` and awaits the run's result. */
 export function conveyorPath(apiUrl: string, client: Client): () => Promise<void> {
   return async () => {
-    const res = await call('POST', `${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
+    let res = await call('POST', `${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
+    // A shared, overloaded Postgres can refuse a connection for a moment (503): retry as a client would, counting the time.
+    for (let retry = 0; res.status === 503 && retry < 5; retry++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await call('POST', `${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
+    }
     if (res.status !== 202) throw new Error(`trigger answered ${res.status}: ${res.body}`);
     const { id } = JSON.parse(res.body) as { id: string };
     // The workflow's result is the task's; the activity has marked the row complete before returning it.
