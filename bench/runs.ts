@@ -1,109 +1,103 @@
-// bench:runs — no-op task runs through Conveyor's HTTP API (POST /api/tasks/noop,
-// then the run's workflow result) against raw `client.workflow.start` of a
-// one-activity workflow, on the same dev server (persistent SQLite, Conveyor's
-// tuning) in the same process, at 1 and at 20 runs in flight (closed loop).
-import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
-import * as rawActivities from './raw/activities.js';
-import { runBenchmark, fmt, percentile, table, verdict, watchdog } from './infra.js';
-import { call, listenApi, runUntilCleanUp, startBenchStack } from './stack.js';
+// bench:runs — trigger-to-result of a no-op run, side by side in one run, on one tuned dev server
+// (persistent SQLite, Conveyor's dynamic config):
+//   raw        client.workflow.start of a one-activity workflow, client and worker in this process;
+//   separate   Conveyor as `npm run api` + `npm run worker` (two processes);
+//   single     Conveyor as `npm start`'s one process (eager workflow start on);
+//   single, eager off   the same with CONVEYOR_EAGER_START=off (1 in flight: what eager start saves);
+//   raw, out of the box the raw setup on a `temporal server start-dev` without any flag (1 in flight).
+// Closed loop at each point, BENCH_ROUNDS alternating rounds (the order rotates every round, so
+// drift hits every path alike); per path the median and min–max of the rounds.
+// Env: BENCH_RUNS_1, BENCH_RUNS_10, BENCH_RUNS_50 (runs per round), BENCH_ROUNDS, BENCH_POINTS.
+import { ensureTemporalCli } from '../src/infra/temporal-cli.js';
+import { startDevServer } from '../src/infra/temporal-dev-server.js';
+import { startSeparateProcesses, startSingleProcess } from './conveyor-processes.js';
+import { createBenchDatabase, fmt, onCleanUp, runBenchmark, startBenchDevServer, table, verdict, watchdog } from './infra.js';
+import { benchClient, closedLoop, conveyorPath, rawPath, type RoundResult } from './runs-setup.js';
 
-const RUNS_AT = { 1: Number(process.env.BENCH_RUNS_SERIAL ?? 200), 20: Number(process.env.BENCH_RUNS_PARALLEL ?? 1_200) } as const;
-const WARMUP = 40;
-const ROUNDS = 4;
-const TARGET_THROUGHPUT_RATIO = 0.8;
-const TARGET_P50_EXTRA_MS = 15;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const POINTS = (process.env.BENCH_POINTS ?? '1,10,50').split(',').map(Number);
+const RUNS_PER_ROUND = (inFlight: number) => Number(process.env[`BENCH_RUNS_${inFlight}`] ?? ({ 1: 30, 10: 120, 50: 200 } as Record<number, number>)[inFlight] ?? 20 * inFlight);
+const TARGET = { throughputRatio: 0.8, p50ExtraMs: 5, outOfTheBoxFactor: 5 };
 
-interface Result {
-  runs: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  wallMs: number;
-  latencies: number[];
-}
+type PathName = 'raw' | 'separate' | 'single' | 'single, eager off' | 'raw, out of the box';
+const ONLY_AT_ONE: PathName[] = ['single, eager off', 'raw, out of the box'];
 
-/** One result over several rounds: runs over total wall time, percentiles over all latencies. */
-function combine(rounds: Result[]): Result {
-  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const runs = rounds.reduce((n, r) => n + r.runs, 0);
-  const wallMs = rounds.reduce((n, r) => n + r.wallMs, 0);
-  return { runs, wallMs, latencies, perSecond: (runs / wallMs) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/** Runs `total` calls of `one`, `inFlight` at a time; latency per call, throughput over the whole. */
-async function closedLoop(total: number, inFlight: number, one: (i: number) => Promise<void>): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await one(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return { runs: total, wallMs, latencies, perSecond: (total / wallMs) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const spread = (xs: number[], digits: number) => `${fmt(median(xs), digits)} (${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)})`;
 
 async function main(): Promise<void> {
-  watchdog(300_000);
-  const stack = await startBenchStack('bench-conveyor');
-  const { client } = stack;
-  runUntilCleanUp(await Worker.create({
-    connection: stack.native, taskQueue: 'bench-raw', activities: rawActivities,
-    workflowsPath: fileURLToPath(new URL('./raw/workflow.ts', import.meta.url)),
-  }));
-  const apiUrl = await listenApi(stack, 10_000);
-
-  let rawCounter = 0;
-  const raw = async () => {
-    const handle = await client.workflow.start('rawOneActivity', { taskQueue: 'bench-raw', workflowId: `raw-${++rawCounter}-${Date.now()}` });
-    await handle.result();
+  watchdog(Number(process.env.BENCH_TIMEOUT_S ?? 900) * 1000);
+  const cliPath = await ensureTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH });
+  const [server, outOfTheBox, databaseUrl] = await Promise.all([
+    startBenchDevServer(),
+    startDevServer({ cliPath, headless: true, tuning: false }),
+    createBenchDatabase(),
+  ]);
+  onCleanUp(() => outOfTheBox.stop());
+  const client = await benchClient(server.address);
+  const ootbClient = await benchClient(outOfTheBox.address);
+  const target = { temporalAddress: server.address, databaseUrl };
+  const [separateUrl, singleUrl, lazyUrl] = await Promise.all([
+    startSeparateProcesses({ ...target, taskQueue: 'bench-separate' }),
+    startSingleProcess({ ...target, taskQueue: 'bench-single' }),
+    startSingleProcess({ ...target, taskQueue: 'bench-single-lazy', env: { CONVEYOR_EAGER_START: 'off' } }, 'single-eager-off'),
+  ]);
+  const paths: Record<PathName, () => Promise<void>> = {
+    raw: await rawPath(server.address, client),
+    separate: conveyorPath(separateUrl, client),
+    single: conveyorPath(singleUrl, client),
+    'single, eager off': conveyorPath(lazyUrl, client),
+    'raw, out of the box': await rawPath(outOfTheBox.address, ootbClient),
   };
-  const viaApi = async () => {
-    const res = await call('POST', `${apiUrl}/api/tasks/noop`, '{"inputs":{}}');
-    if (res.status !== 202) throw new Error(`trigger answered ${res.status}: ${res.body}`);
-    const { id } = JSON.parse(res.body) as { id: string };
-    // The workflow's result is the task's; the activity has marked the row complete before returning it.
-    const result = (await client.workflow.getHandle(id).result()) as { ok?: boolean } | undefined;
-    if (result?.ok !== true) throw new Error(`run ${id} ended with ${JSON.stringify(result)}`);
-  };
 
-  // Warm-up: JIT, connections, workflow caches, the SQLite file.
-  await closedLoop(WARMUP, 4, raw);
-  await closedLoop(WARMUP, 4, viaApi);
+  // Warm-up: JIT, connections, workflow caches, the SQLite files.
+  for (const one of Object.values(paths)) await closedLoop(40, 4, one);
 
+  const results = new Map<string, RoundResult[]>();
   const rows: string[][] = [];
+  for (const inFlight of POINTS) {
+    const names = (Object.keys(paths) as PathName[]).filter((p) => inFlight === 1 || !ONLY_AT_ONE.includes(p));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = names.map((_, i) => names[(i + round) % names.length]);
+      for (const name of order) {
+        const result = await closedLoop(RUNS_PER_ROUND(inFlight), inFlight, paths[name]);
+        results.set(`${name}@${inFlight}`, [...(results.get(`${name}@${inFlight}`) ?? []), result]);
+      }
+    }
+    for (const name of names) {
+      const r = results.get(`${name}@${inFlight}`)!;
+      rows.push([name, String(inFlight), `${ROUNDS}×${RUNS_PER_ROUND(inFlight)}`, spread(r.map((x) => x.perSecond), 1), spread(r.map((x) => x.p50), 1), spread(r.map((x) => x.p99), 1)]);
+    }
+  }
+  const med = (name: PathName, inFlight: number, key: keyof RoundResult) => median((results.get(`${name}@${inFlight}`) ?? []).map((r) => r[key]));
   const checks: string[][] = [];
   let met = true;
-  for (const inFlight of [1, 20] as const) {
-    // Alternate the two paths in rounds (ABAB…), so drift (a growing SQLite file, a warming JIT) hits both alike.
-    const perRound = Math.ceil(RUNS_AT[inFlight] / ROUNDS);
-    const baselineRounds: Result[] = [];
-    const conveyorRounds: Result[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      baselineRounds.push(await closedLoop(perRound, inFlight, raw));
-      conveyorRounds.push(await closedLoop(perRound, inFlight, viaApi));
+  const check = (what: string, measured: string, goal: string, ok: boolean) => {
+    met &&= ok;
+    checks.push([what, measured, goal, verdict(ok)]);
+  };
+  for (const inFlight of POINTS.filter((p) => p >= 10)) {
+    for (const name of ['separate', 'single'] as const) {
+      const ratio = med(name, inFlight, 'perSecond') / med('raw', inFlight, 'perSecond');
+      check(`${name} runs/s ÷ raw @${inFlight}`, `${fmt(ratio, 2)}×`, `≥ ${TARGET.throughputRatio}×`, ratio >= TARGET.throughputRatio);
     }
-    const baseline = combine(baselineRounds);
-    const conveyor = combine(conveyorRounds);
-    for (const [name, r] of [['raw client.workflow.start', baseline], ['Conveyor POST /api/tasks/noop', conveyor]] as const) {
-      rows.push([name, String(inFlight), fmt(r.runs), fmt(r.perSecond, 1), fmt(r.p50, 1), fmt(r.p99, 1)]);
-    }
-    const ratio = conveyor.perSecond / baseline.perSecond;
-    const extra = conveyor.p50 - baseline.p50;
-    met &&= ratio >= TARGET_THROUGHPUT_RATIO && extra <= TARGET_P50_EXTRA_MS;
-    checks.push([`throughput ratio @${inFlight}`, `${fmt(ratio, 2)}×`, `≥ ${TARGET_THROUGHPUT_RATIO}×`, verdict(ratio >= TARGET_THROUGHPUT_RATIO)]);
-    checks.push([`p50 over raw @${inFlight}`, `${extra >= 0 ? '+' : ''}${fmt(extra, 1)} ms`, `≤ +${TARGET_P50_EXTRA_MS} ms`, verdict(extra <= TARGET_P50_EXTRA_MS)]);
   }
-  console.log('\nbench:runs — trigger-to-complete, one no-op activity, dev server on a persistent SQLite file\n');
-  console.log(table(['path', 'in flight', 'runs', 'runs/s', 'p50 (ms)', 'p99 (ms)'], rows));
+  if (POINTS.includes(1)) {
+    const raw = med('raw', 1, 'p50');
+    const extra = med('separate', 1, 'p50') - raw;
+    check('separate p50 − raw p50 @1', `${extra >= 0 ? '+' : ''}${fmt(extra, 1)} ms`, `≤ +${TARGET.p50ExtraMs} ms`, extra <= TARGET.p50ExtraMs);
+    const single = med('single', 1, 'p50');
+    check('single p50 vs raw p50 @1', `${fmt(single, 1)} vs ${fmt(raw, 1)} ms`, 'below raw', single < raw);
+    const factor = med('raw, out of the box', 1, 'p50') / single;
+    check('out-of-the-box raw p50 ÷ single p50 @1', `${fmt(factor, 1)}×`, `≥ ${TARGET.outOfTheBoxFactor}×`, factor >= TARGET.outOfTheBoxFactor);
+    const saved = med('single, eager off', 1, 'p50') - single;
+    checks.push(['eager start saves (p50 @1)', `${fmt(saved, 1)} ms`, 'measured', '']);
+  }
+  console.log(`\nbench:runs — trigger-to-result, one no-op activity; per path the median (min–max) of ${ROUNDS} alternating rounds\n`);
+  console.log(table(['path', 'in flight', 'rounds×runs', 'runs/s', 'p50 ms', 'p99 ms'], rows));
   console.log('');
   console.log(table(['check', 'measured', 'target', 'result'], checks));
   console.log(met ? '\nall targets met' : '\nsome targets NOT met');

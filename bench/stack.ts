@@ -81,8 +81,8 @@ export function call(method: string, url: string, body?: string, retried = false
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
-    // A kept-alive socket the server closed while it idled (Node's documented race): send again on a new one.
     req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as we reused it: the request never reached it (Node's documented retry).
       if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) resolve(call(method, url, body, true));
       else reject(error);
     });

@@ -38,6 +38,7 @@ const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
       .optional(),
   ),
+  CONVEYOR_EAGER_START: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -64,6 +65,8 @@ export interface Config {
   dbPoolSize: number;
   /** Stored (hashed) as the first API key when the API starts and none exists yet. */
   bootstrapApiKey?: string;
+  /** npm start: triggers start their workflows eagerly on the worker of the same process. */
+  eagerStart: boolean;
   logLevel: Env['LOG_LEVEL'];
   production: boolean;
   /**
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsAddress: ['', 'off'].includes(e.CONVEYOR_WORKER_METRICS_ADDRESS) ? undefined : e.CONVEYOR_WORKER_METRICS_ADDRESS,
     dbPoolSize: e.CONVEYOR_DB_POOL_SIZE,
     bootstrapApiKey: e.CONVEYOR_BOOTSTRAP_API_KEY,
+    eagerStart: e.CONVEYOR_EAGER_START === 'on',
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     kindEnv: kindSettings(env),

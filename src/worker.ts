@@ -18,6 +18,8 @@ export interface RunningWorker {
   done: Promise<void>;
   /** The SDK worker's state: INITIALIZED, RUNNING, STOPPING, DRAINING, DRAINED, STOPPED, FAILED. */
   getState(): State;
+  /** The worker's Temporal connection: a client on it can start workflows eagerly on this worker. */
+  connection: NativeConnection;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startWorker(config: Config, address: string, databaseUrl: 
       id: presence.id,
       done,
       getState: () => worker.getState(),
+      connection,
       async stop() {
         // Gone from the presence table at once: a stopping worker takes no new work.
         await presence.stop();

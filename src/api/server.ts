@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { AddressInfo } from 'node:net';
 import { connectClient, openDatabase } from '../bootstrap.js';
 import type { Config } from '../config.js';
@@ -21,6 +23,11 @@ export interface RunningApi {
 export interface ApiStartOptions {
   /** How often pending runs past their ttl are expired (default 1 s). */
   expirySweepIntervalMs?: number;
+  /**
+   * The connection of a worker in this process polling the API's task queue (npm start): triggers
+   * start eagerly through it (unless CONVEYOR_EAGER_START=off). It stays the worker's to close.
+   */
+  workerConnection?: NativeConnection;
 }
 
 /** Starts the HTTP API: loads the tasks (for their schemas), migrates, connects to Temporal, listens, and sweeps expired runs. */
@@ -50,6 +57,8 @@ export async function startApi(config: Config, address: string, databaseUrl: str
     temporalUiUrl: config.temporal.uiUrl,
     maxPendingTriggers: config.maxPendingTriggers,
     triggerTimeoutMs: config.triggerTimeoutMs,
+    // npm start: triggers start on this process's worker, eagerly (ServiceDeps.startClient).
+    ...(options.workerConnection && config.eagerStart ? { startClient: new Client({ connection: options.workerConnection, namespace: config.temporal.namespace }), eagerStart: true } : {}),
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
     production: config.production,

@@ -16,6 +16,9 @@ export const DEV_SERVER_TUNING = [
   'matching.useNewMatcher=true',
   // Shares dispatch fairly between a task's concurrency keys (priority.fairnessKey); needs the new matcher.
   'matching.enableFairness=true',
+  // A start from a process whose worker polls the task queue gets its first workflow task in the
+  // start's answer (npm start: API and worker share one connection), skipping matching.
+  'system.enableEagerWorkflowStart=true',
 ];
 export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=1'];
 
@@ -32,6 +35,8 @@ export interface DevServerOptions {
    * vanishing under in-flight attempts. Tests leave it in theirs, so a Ctrl-C stops it with them.
    */
   ownProcessGroup?: boolean;
+  /** False: `temporal server start-dev` out of the box, none of DEV_SERVER_TUNING (bench:runs' baseline). */
+  tuning?: boolean;
   /** Extra dynamic config, e.g. lowered limits for a test. */
   dynamicConfig?: string[];
   log?: (line: string) => void;
@@ -61,7 +66,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   for (const key of CONVEYOR_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
-  for (const value of [...DEV_SERVER_TUNING, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
+  for (const value of [...(options.tuning === false ? [] : DEV_SERVER_TUNING), ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   if (options.dataDir) {
     await mkdir(options.dataDir, { recursive: true });
     args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'));

@@ -13,6 +13,13 @@ export interface ServiceDeps {
   namespace: string;
   taskQueue: string;
   temporalUiUrl: string;
+  /**
+   * npm start: a client on the NativeConnection of a worker in this process that polls `taskQueue`.
+   * Triggers start through it with `requestEagerStart` (when `eagerStart`), so the run's first
+   * workflow task comes back in the start's answer instead of through the server's matching.
+   */
+  startClient?: Client;
+  eagerStart?: boolean;
   /** How long a trigger waits for Temporal to accept the start before answering 503 (the client retries meanwhile). */
   triggerTimeoutMs?: number;
 }

@@ -146,13 +146,15 @@ export async function startRun(deps: ServiceDeps, row: NewRun, workflowType: 'ta
 }
 
 function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'dagRun', input: unknown, fairnessKey: string | undefined): Promise<unknown> {
-  const { client } = deps;
+  const client = deps.startClient ?? deps.client;
+  const deadline = Date.now() + (deps.triggerTimeoutMs ?? 10_000);
   const priority = {
     ...(run.priority !== undefined && run.priority !== DEFAULT_PRIORITY ? { priorityKey: run.priority } : {}),
     ...(fairnessKey !== undefined ? { fairnessKey } : {}),
   };
-  return client.withDeadline(Date.now() + (deps.triggerTimeoutMs ?? 10_000), () =>
+  const start = client.withDeadline(deadline, () =>
     client.workflow.start(workflowType, {
+      ...(deps.eagerStart ? { requestEagerStart: true } : {}),
       workflowId: run.id,
       taskQueue: deps.taskQueue,
       args: [input],
@@ -166,6 +168,18 @@ function startWorkflow(deps: ServiceDeps, run: Run, workflowType: 'taskRun' | 'd
       ...(Object.keys(priority).length ? { priority } : {}),
     }),
   );
+  // The SDK's Rust client (startClient) retries an unreachable server past the deadline: answer by
+  // the deadline anyway, as an unknown outcome (looked up; a start landing later re-creates its row).
+  return deps.startClient ? byDeadline(start, deadline) : start;
+}
+
+function byDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Temporal did not answer the start before the deadline')), Math.max(0, deadline - Date.now()));
+  });
+  void work.catch(() => undefined); // answered by the deadline: a later failure has no one to tell
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** After a failed start: did it land anyway (the answer was lost, or came after the deadline)? */

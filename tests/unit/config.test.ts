@@ -21,13 +21,15 @@ describe('configuration from the environment', () => {
     assert.equal(c.bodyLimit, '1mb');
     assert.equal(c.workerMetricsAddress, '127.0.0.1:9464');
     assert.equal(c.dbPoolSize, 20);
+    assert.equal(c.eagerStart, true);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.production, false);
   });
 
   it('reads overrides, and `off` disables the worker metrics port', () => {
-    const c = loadConfig({ PORT: '8080', CONVEYOR_HEARTBEAT_INTERVAL: '250ms', CONVEYOR_WORKER_METRICS_ADDRESS: 'off', NODE_ENV: 'production', TEMPORAL_UI_PORT: '9000' });
+    const c = loadConfig({ PORT: '8080', CONVEYOR_HEARTBEAT_INTERVAL: '250ms', CONVEYOR_WORKER_METRICS_ADDRESS: 'off', NODE_ENV: 'production', TEMPORAL_UI_PORT: '9000', CONVEYOR_EAGER_START: 'off' });
     assert.equal(c.port, 8080);
+    assert.equal(c.eagerStart, false);
     assert.equal(c.heartbeatIntervalMs, 250);
     assert.equal(c.workerMetricsAddress, undefined);
     assert.equal(c.production, true);

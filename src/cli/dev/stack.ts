@@ -83,7 +83,8 @@ async function startEverything(config: Config, format: LogFormat, options: DevOp
   });
   started.push({ name: 'run console', stop: () => eventConsole.stop() });
 
-  const api = await startApi({ ...config, temporal: { ...config.temporal, uiUrl } }, address, databaseUrl, logger);
+  // Sharing the worker's connection lets triggers start eagerly on this worker (no matching round trip).
+  const api = await startApi({ ...config, temporal: { ...config.temporal, uiUrl } }, address, databaseUrl, logger, { workerConnection: worker.connection });
   started.push({ name: 'API', stop: () => api.stop() });
   const where = postgresData ? `${postgresData} (port ${config.devPorts.postgres})` : 'DATABASE_URL';
   if (human) {
