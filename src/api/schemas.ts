@@ -35,6 +35,8 @@ export const concurrencyKey = z.string().min(1).max(200);
 
 export const triggerBody = z.strictObject({
   inputs: z.unknown().optional(),
+  /** 'user': started by a person (the dashboard's Run button); default 'api'. */
+  triggeredBy: z.enum(['api', 'user']).optional(),
   idempotencyKey: idempotencyKey.optional(),
   delay: delayUntil.optional(),
   ttl: durationMs.refine((ms) => ms > 0, 'ttl must be positive').refine((ms) => ms <= MAX_DELAY_MS, 'ttl may be at most a year').optional(),
