@@ -37,6 +37,8 @@ export const priorityParam = z.union([z.enum(['1', '2', '3', '4', '5']).transfor
 
 export const triggerBody = z.strictObject({
   inputs: z.unknown().optional(),
+  /** 'user': started by a person (the dashboard's Run button); default 'api'. */
+  triggeredBy: z.enum(['api', 'user']).optional(),
   idempotencyKey: idempotencyKey.optional(),
   delay: delayUntil.optional(),
   ttl: durationMs.refine((ms) => ms > 0, 'ttl must be positive').refine((ms) => ms <= MAX_DELAY_MS, 'ttl may be at most a year').optional(),

@@ -60,6 +60,15 @@ describe('dashboard: runs filters, counts and the DAG graph', function () {
     assert.equal((await h.request('GET', '/api/runs/counts?q=runxfilt')).body.counts.complete, 1);
   });
 
+  it("the dashboard's Run button: triggeredBy 'user' is recorded; anything but 'api' or 'user' is a 400 naming it", async () => {
+    const started = await h.request('POST', '/api/tasks/noop', { triggeredBy: 'user' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal((await h.request('GET', `/api/runs/${started.body.id}`)).body.triggeredBy, 'user');
+    const refused = await h.request('POST', '/api/tasks/noop', { triggeredBy: 'schedule' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.details[0].field, 'triggeredBy');
+  });
+
   it('bad values are a 400 naming the field', async () => {
     const cases: Array<[string, string]> = [
       ['/api/runs?from=yesterday', 'from'],

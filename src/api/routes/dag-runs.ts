@@ -100,7 +100,7 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
       const now = Date.now();
       const runAt = body.delay && body.delay.getTime() > now ? body.delay : undefined;
       const { run, created, version } = await executeWorkflow(deps, {
-        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: 'api', idempotencyKey: body.idempotencyKey, tags: body.tags, priority: body.priority,
+        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: body.triggeredBy ?? 'api', idempotencyKey: body.idempotencyKey, tags: body.tags, priority: body.priority,
         runAt, expiresAt: body.ttl ? expiresAtFor(body.ttl, runAt, now) : undefined,
       });
       res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });

@@ -59,7 +59,7 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
       const { run, created } = await triggerRun(deps, {
         task,
         inputs: body.inputs ?? null,
-        triggeredBy: 'api',
+        triggeredBy: body.triggeredBy ?? 'api',
         idempotencyKey: body.idempotencyKey,
         tags: body.tags,
         priority: body.priority,
