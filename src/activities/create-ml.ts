@@ -23,7 +23,7 @@ function describe(error: unknown): { message: string; data: { name: string; stac
 }
 
 /** Builds the `ml` object a task function receives. */
-export function createMl({ logs, run, signal, resumeFrom, onCheckpoint, kindEnv = kindSettings(process.env) }: MlDeps): Ml {
+export function createMl({ logs, run, signal, resumeFrom, onCheckpoint, kindEnv }: MlDeps): Ml {
   const text = (level: 'log' | 'info' | 'warn' | 'danger' | 'success' | 'markdown') => (message: string) =>
     logs.push(level, typeof message === 'string' ? message : String(message));
   const ml: Ml = {
@@ -48,7 +48,8 @@ export function createMl({ logs, run, signal, resumeFrom, onCheckpoint, kindEnv 
     fail: (message: string): never => {
       throw new PermanentError(message);
     },
-    ...outboundHelpers(() => ml, kindEnv),
+    // Read when a helper is called: scanning the environment on every attempt would cost every task.
+    ...outboundHelpers(() => ml, () => kindEnv ?? kindSettings(process.env)),
   };
   return ml;
 }

@@ -19,10 +19,10 @@ export interface OutboundHelpers {
   ai(spec: AiSpecInput): Promise<AiResult>;
 }
 
-/** The helpers for one `ml`; `env` is the kinds' settings (CONVEYOR_* variables). */
-export function outboundHelpers(ml: () => Ml, env: KindContext['env']): OutboundHelpers {
+/** The helpers for one `ml`; `env` gives the kinds' settings (CONVEYOR_* variables) when a helper is called. */
+export function outboundHelpers(ml: () => Ml, env: () => KindContext['env']): OutboundHelpers {
   return {
-    http: (spec) => executeHttp(parseSpec(httpSpecSchema, spec, 'ml.http'), kindContextFromMl(ml(), env)),
-    ai: (spec) => executeAi(parseSpec(aiSpecSchema, spec, 'ml.ai'), kindContextFromMl(ml(), env)),
+    http: async (spec) => executeHttp(parseSpec(httpSpecSchema, spec, 'ml.http'), kindContextFromMl(ml(), env())),
+    ai: async (spec) => executeAi(parseSpec(aiSpecSchema, spec, 'ml.ai'), kindContextFromMl(ml(), env())),
   };
 }
