@@ -44,7 +44,7 @@ describe('eager workflow start (API and worker in one process)', () => {
     const { client, eagerly } = eagerClient();
     const request = { task: h.registry.get('noop')!, inputs: null, triggeredBy: 'api' as const, idempotencyKey: 'eager-once' };
     const first = await triggerRun(deps(client), request);
-    await h.waitForRun(first.run.id);
+    await h.client.workflow.getHandle(first.run.id).result();
     // The workflow has closed: REJECT_DUPLICATE answers "already started" through the native connection too.
     const again = await triggerRun(deps(client), request);
     assert.equal(again.created, false);
