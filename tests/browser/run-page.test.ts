@@ -40,8 +40,7 @@ describe('dashboard: run a task, follow it live, cancel it', function () {
     await page.waitForFunction((n) => [...document.querySelectorAll('.log-line .msg')].some((e) => e.textContent === `tick ${n + 3}`), first);
     const row = await h.waitForRun(runId, () => true);
     assert.equal(row.status, 'running', 'the lines arrived while the run was running');
-    // The row says 'user' once the API accepts the field (see the run form); until then 'api'.
-    assert.ok(['user', 'api'].includes(row.triggered_by));
+    assert.equal(row.triggered_by, 'user', 'started from the page: triggered by user');
     assert.equal(await page.locator('[data-testid="live"]').count(), 1, 'the log says it is live');
 
     // Markdown rendered as HTML, JSON as a tree.

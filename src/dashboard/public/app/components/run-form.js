@@ -41,12 +41,7 @@ export function RunForm({ target, schema, onClose, submitLabel = 'Run' }) {
     try {
       const tagList = tags.split(/[\s,]+/).filter(Boolean);
       const body = { inputs: parsed.value, triggeredBy: 'user', ...(tagList.length ? { tags: tagList } : {}) };
-      // An API that does not take `triggeredBy` yet refuses the key (400 naming it): start the run
-      // without it rather than not at all. (Remove once every API stores triggeredBy "user".)
-      const run = await api(target, { method: 'POST', body }).catch((e) => {
-        if (e.status === 400 && /triggeredBy/.test(JSON.stringify(e.details ?? e.message))) return api(target, { method: 'POST', body: { ...body, triggeredBy: undefined } });
-        throw e;
-      });
+      const run = await api(target, { method: 'POST', body });
       navigate(`/runs/${encodeURIComponent(run.id)}`);
     } catch (e) {
       setError(e);
