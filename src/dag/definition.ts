@@ -26,7 +26,7 @@ const retrySchema = z.strictObject({
 // is decided by nodeProblems, shared with validate.ts so both report the same words.
 // A kind node (`"type": "http"`, …) also carries its kind's fields, checked by the kind's
 // schema at validation (validate.ts `kindProblems`); any other node has only these keys.
-const NODE_KEYS = ['id', 'task', 'type', 'inputs', 'retry', 'timeout', 'join', 'duration'];
+const NODE_KEYS = ['id', 'task', 'type', 'inputs', 'retry', 'timeout', 'join', 'duration', 'concurrency'];
 const nodeSchema = z
   .looseObject({
     id: nodeId,

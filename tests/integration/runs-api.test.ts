@@ -171,7 +171,7 @@ describe('runs API', function () {
     assert.equal(doc.openapi, '3.1.0');
     for (const path of ['/api/tasks/{slug}', '/api/tasks/{slug}/batch', '/api/runs', '/api/runs/{id}/logs/stream', '/api/schedules', '/api/schedules/{id}/backfill', '/hooks/{id}']) assert.ok(doc.paths[path], path);
     const trig = doc.paths['/api/tasks/{slug}'].post.requestBody.content['application/json'].schema;
-    assert.deepEqual(Object.keys(trig.properties).sort(), ['concurrencyKey', 'delay', 'idempotencyKey', 'inputs', 'priority', 'tags', 'ttl']);
+    assert.deepEqual(Object.keys(trig.properties).sort(), ['concurrencyKey', 'delay', 'idempotencyKey', 'inputs', 'priority', 'tags', 'triggeredBy', 'ttl']);
     assert.equal(doc.components.schemas.TaskInput_echo.type, 'object');
   });
 });
