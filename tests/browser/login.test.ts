@@ -8,6 +8,7 @@ describe('dashboard: login with an API key', function () {
   this.timeout(180_000);
   const h = useHarness();
   let browser: TestBrowser;
+  let key: string | undefined;
   before(async () => (browser = await launchBrowser()));
   after(async () => browser?.close());
 
@@ -15,9 +16,12 @@ describe('dashboard: login with an API key', function () {
     // Known flake, cause not yet found: in 2 of about 6 full-suite runs (never alone) the first page
     // ended at /runs?next=… instead of /login?next=…. One retry; every assertion stays as it is.
     this.retries(1);
-    const created = await h.request('POST', '/api/keys', { name: 'browser' });
-    assert.equal(created.status, 201);
-    const key = created.body.key as string;
+    // A retry reuses the first attempt's key: once a key exists, creating another needs one.
+    if (!key) {
+      const created = await h.request('POST', '/api/keys', { name: 'browser' });
+      assert.equal(created.status, 201);
+      key = created.body.key as string;
+    }
 
     const page = await browser.page();
     await page.goto(`${h.apiUrl}/runs?task=noop`);
