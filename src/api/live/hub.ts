@@ -13,6 +13,8 @@ import { runFingerprints } from '../../db/run-fingerprints.repository.js';
  */
 export type RunChange = 'logs' | 'status' | 'steps' | 'resync' | 'closed';
 
+export type RunWatcher = (change: RunChange, status?: string) => void;
+
 export interface RunEventsListener {
   event(event: RunEvent): void;
   /** The LISTEN connection was (re)opened: events may have been missed meanwhile. */
@@ -23,8 +25,11 @@ export interface RunEventsListener {
 
 export interface LiveHub {
   subscribeRunEvents(listener: RunEventsListener): () => void;
-  /** Calls `listener` whenever the run's log lines, status/attempt or steps may have changed. */
-  watchRun(runId: string, listener: (change: RunChange) => void): () => void;
+  /**
+   * Calls `listener` whenever the run's log lines, status/attempt or steps may have changed;
+   * a `status` change carries the run's new status (from the NOTIFY payload).
+   */
+  watchRun(runId: string, listener: RunWatcher): () => void;
   /** Resolves once LISTENing (true), or when the attempt to LISTEN failed (false; retried in the background). */
   ready(): Promise<boolean>;
   /** Bumped by every wake-up the hub sends: a read started at `changes()` = n sees what every wake-up up to n announced. */
@@ -52,7 +57,7 @@ const DISCONNECTED_RECHECK_MS = 1_000;
 
 export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_000 }: LiveHubOptions): LiveHub {
   const eventListeners = new Set<RunEventsListener>();
-  const watchers = new Map<string, Set<(change: RunChange) => void>>();
+  const watchers = new Map<string, Set<RunWatcher>>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
@@ -62,9 +67,9 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
   let changeCount = 0;
   const inFlight = new Map<string, { since: number; promise: Promise<unknown> }>();
 
-  const wake = (runId: string, change: RunChange) => {
+  const wake = (runId: string, change: RunChange, status?: string) => {
     changeCount++;
-    for (const listener of watchers.get(runId) ?? []) listener(change);
+    for (const listener of watchers.get(runId) ?? []) listener(change, status);
   };
   const resyncAll = () => {
     for (const listener of eventListeners) listener.resync();
@@ -82,7 +87,7 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
     } catch {
       return;
     }
-    wake(event.id, 'status');
+    wake(event.id, 'status', event.status);
     for (const listener of eventListeners) listener.event(event);
   };
 

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRun } from '../../db/runs.repository.js';
 import { isTerminal } from '../../runs/states.js';
 import type { Task } from '../../tasks/define.js';
 import type { Admit } from '../admission.js';
@@ -8,6 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { expiresAtFor } from '../../runs/expiry.js';
 import { ApiError, notFound } from '../../services/errors.js';
 import { batchBody, triggerBody, waitQuery } from '../schemas.js';
+import { waitForRunEnd } from '../live/run-end.js';
 import { runView, triggerView } from '../serialize.js';
 import { checkInputs, triggerRun, type TriggerRequest } from '../../services/trigger.js';
 import { parseBody } from '../../services/validate.js';
@@ -35,7 +35,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T, index: 
 }
 
 export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
-  const { registry, client, db } = deps;
+  const { registry } = deps;
   const router = Router();
   const taskOf = (slug: string): Task => {
     const task = registry.get(slug);
@@ -68,11 +68,10 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
         expiresAt: body.ttl ? expiresAtFor(body.ttl, body.delay, now) : undefined,
       });
       if (wait) {
-        // ?wait=30s: answer with the finished run if it ends in time.
-        // The long-poll is aborted at the deadline, so no request outlives its answer; a failed
-        // run rejects too. Either way the row says whether the run has ended.
-        await client.withAbortSignal(AbortSignal.timeout(wait), () => client.workflow.getHandle(run.id).result()).catch(() => undefined);
-        const latest = await findRun(db, run.id);
+        // ?wait=30s: answer with the finished run if it ends in time (a caller gone stops the wait).
+        const gone = new AbortController();
+        res.once('close', () => gone.abort());
+        const latest = await waitForRunEnd(deps, run.id, wait, gone.signal);
         if (latest && isTerminal(latest.status)) return void res.status(200).json(runView(latest));
       }
       res.status(created ? 202 : 200).json(triggerView(deps, run));
