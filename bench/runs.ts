@@ -3,6 +3,10 @@
 //   raw        client.workflow.start of a one-activity workflow, client and worker in this process;
 //   separate   Conveyor as `npm run api` + `npm run worker` (two processes);
 //   single     Conveyor as `npm start`'s one process (eager workflow start on);
+// Conveyor's runs are triggered with ?wait=60s: the API answers with the finished run, as its
+// users get it (the workflows' closes are counted in each round's wall time, runs-setup.ts);
+//   separate, Temporal result   the same processes, awaiting Temporal's workflow result instead
+//              (1 in flight: what answering from Conveyor's record saves);
 //   single, eager off   the same with CONVEYOR_EAGER_START=off (1 in flight: what eager start saves);
 //   raw, out of the box the raw setup on a `temporal server start-dev` without any flag (1 in flight).
 // Closed loop at each point, BENCH_ROUNDS alternating rounds (the order rotates every round, so
@@ -12,15 +16,15 @@ import { ensureTemporalCli } from '../src/infra/temporal-cli.js';
 import { startDevServer } from '../src/infra/temporal-dev-server.js';
 import { startSeparateProcesses, startSingleProcess } from './conveyor-processes.js';
 import { createBenchDatabase, fmt, onCleanUp, runBenchmark, startBenchDevServer, table, verdict, watchdog } from './infra.js';
-import { benchClient, closedLoop, conveyorPath, rawPath, type RoundResult } from './runs-setup.js';
+import { benchClient, closedLoop, conveyorPath, rawPath, type BenchPath, type RoundResult } from './runs-setup.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const POINTS = (process.env.BENCH_POINTS ?? '1,10,50').split(',').map(Number);
 const RUNS_PER_ROUND = (inFlight: number) => Number(process.env[`BENCH_RUNS_${inFlight}`] ?? ({ 1: 30, 10: 120, 50: 200 } as Record<number, number>)[inFlight] ?? 20 * inFlight);
 const TARGET = { throughputRatio: 0.8, p50ExtraMs: 5, outOfTheBoxFactor: 5 };
 
-type PathName = 'raw' | 'separate' | 'single' | 'single, eager off' | 'raw, out of the box';
-const ONLY_AT_ONE: PathName[] = ['single, eager off', 'raw, out of the box'];
+type PathName = 'raw' | 'separate' | 'single' | 'separate, Temporal result' | 'single, eager off' | 'raw, out of the box';
+const ONLY_AT_ONE: PathName[] = ['separate, Temporal result', 'single, eager off', 'raw, out of the box'];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,10 +49,11 @@ async function main(): Promise<void> {
     startSingleProcess({ ...target, taskQueue: 'bench-single' }),
     startSingleProcess({ ...target, taskQueue: 'bench-single-lazy', env: { CONVEYOR_EAGER_START: 'off' } }, 'single-eager-off'),
   ]);
-  const paths: Record<PathName, () => Promise<void>> = {
+  const paths: Record<PathName, BenchPath> = {
     raw: await rawPath(server.address, client),
     separate: conveyorPath(separateUrl, client),
     single: conveyorPath(singleUrl, client),
+    'separate, Temporal result': conveyorPath(separateUrl, client, 'temporal'),
     'single, eager off': conveyorPath(lazyUrl, client),
     'raw, out of the box': await rawPath(outOfTheBox.address, ootbClient),
   };
@@ -95,6 +100,8 @@ async function main(): Promise<void> {
     check('out-of-the-box raw p50 ÷ single p50 @1', `${fmt(factor, 1)}×`, `≥ ${TARGET.outOfTheBoxFactor}×`, factor >= TARGET.outOfTheBoxFactor);
     const saved = med('single, eager off', 1, 'p50') - single;
     checks.push(['eager start saves (p50 @1)', `${fmt(saved, 1)} ms`, 'measured', '']);
+    const fromRecord = med('separate, Temporal result', 1, 'p50') - med('separate', 1, 'p50');
+    checks.push(["answering from Conveyor's record saves (p50 @1)", `${fmt(fromRecord, 1)} ms`, 'measured', '']);
   }
   console.log(`\nbench:runs — trigger-to-result, one no-op activity; per path the median (min–max) of ${ROUNDS} alternating rounds\n`);
   console.log(table(['path', 'in flight', 'rounds×runs', 'runs/s', 'p50 ms', 'p99 ms'], rows));

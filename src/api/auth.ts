@@ -61,6 +61,8 @@ function asOutage(logger: Pick<ApiDeps['logger'], 'warn'>, what: string) {
   };
 }
 
+const TOUCH_EVERY_MS = 60_000;
+
 export type AuthenticatedBy = 'bearer' | 'cookie' | 'none';
 
 export interface Auth {
@@ -87,8 +89,13 @@ export function createAuth(deps: Pick<ApiDeps, 'db' | 'logger' | 'production' | 
     return keysKnownToExist;
   };
   const keysEnforced = async () => deps.production === true || (await keysExist());
+  // last_used_at has a minute's precision (touchApiKey): within that, this process asks no more.
+  const lastTouched = new Map<string, number>();
   const used = (apiKeyId: string) => {
     keysKnownToExist = true;
+    const now = Date.now();
+    if (now - (lastTouched.get(apiKeyId) ?? -Infinity) < TOUCH_EVERY_MS) return;
+    lastTouched.set(apiKeyId, now);
     touchApiKey(db, apiKeyId).catch((error: unknown) => logger.warn({ err: error, apiKeyId }, 'could not record API key use'));
   };
 
