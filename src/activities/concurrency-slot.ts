@@ -111,10 +111,22 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, holder, re
         throw ApplicationFailure.nonRetryable(expired.message, expired.type);
       }
       const leaseLapse = decision.retryAt ? decision.retryAt.getTime() + 50 : Date.now() + leaseMs;
-      await waker.wait(request.scope, Math.min(leaseLapse, expiresAt, Date.now() + leaseMs), signal, seen);
+      await waker.wait(request.scope, Math.min(leaseLapse, expiresAt, Date.now() + leaseMs), signal, seen, releasesToSleepThrough(decision, concurrency));
     }
   } catch (error) {
     await release();
     throw error;
   }
+}
+
+/**
+ * Granted means holders + waiters ahead < the limit hit, and a release lowers that sum by at
+ * most one (a waiter ahead taking the slot keeps it): with `position - 1` waiters ahead, no
+ * grant is possible before `position - limit` releases, whatever the holders. The waiter sleeps
+ * through the ones before (a lease running out frees a slot without a release: the wait's
+ * deadline is that lapse anyway).
+ */
+export function releasesToSleepThrough(decision: { position: number; byKey: boolean }, concurrency: Pick<Concurrency, 'limit' | 'perKey'>): number {
+  const limit = decision.byKey ? concurrency.perKey : concurrency.limit;
+  return limit === undefined ? 0 : Math.max(0, decision.position - limit - 1);
 }

@@ -14,8 +14,13 @@ export interface SlotWaker {
    * landing between the acquisition and `wait` is not missed.
    */
   mark(scope: string): string;
-  /** Resolves when `scope` has a slot freed since `seen`, at `until`, or (rejects) when `signal` aborts. */
-  wait(scope: string, until: number, signal: AbortSignal, seen: string): Promise<void>;
+  /**
+   * Resolves when `scope` has had more than `skip` slots freed since `seen` (default 0: the first
+   * release), at `until`, or (rejects) when `signal` aborts. A waiter with n attempts ahead of it
+   * beyond the limit cannot be granted before n releases: it sleeps through them, so a release
+   * wakes the front of the line, not every waiter (each woken waiter costs Postgres a query).
+   */
+  wait(scope: string, until: number, signal: AbortSignal, seen: string, skip?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,13 @@ export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker 
     for (const wake of waiters.get(scope) ?? []) wake();
   };
   const wakeAll = () => {
+    connections++; // every waiter looks again, however many releases it meant to sleep through
     for (const scope of waiters.keys()) wakeScope(scope);
+  };
+  /** Releases of `scope` since `seen`; Infinity if the connection changed meanwhile (some may be unknown). */
+  const releasedSince = (scope: string, seen: string) => {
+    const [seenConnections, seenReleases] = seen.split(':').map(Number);
+    return seenConnections !== connections ? Infinity : (releases.get(scope) ?? 0) - seenReleases;
   };
 
   /** True once LISTENing; a failure is logged and retried by the next wait. */
@@ -85,9 +96,9 @@ export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker 
 
   return {
     mark,
-    async wait(scope, until, signal, seen) {
+    async wait(scope, until, signal, seen, skip = 0) {
       const listening = await listen();
-      if (mark(scope) !== seen) return; // released since the caller looked: look again at once
+      if (releasedSince(scope, seen) > skip) return; // released since the caller looked: look again at once
       const deadline = listening ? until : Math.min(until, Date.now() + DISCONNECTED_RECHECK_MS);
       await new Promise<void>((resolve, reject) => {
         const set = waiters.get(scope) ?? new Set();
@@ -98,15 +109,18 @@ export function createSlotWaker(databaseUrl: string, logger: Logger): SlotWaker 
           set.delete(wake);
           if (set.size === 0) waiters.delete(scope);
         };
-        const wake = () => {
+        const finish = () => {
           done();
           resolve();
+        };
+        const wake = () => {
+          if (releasedSince(scope, seen) > skip) finish();
         };
         const aborted = () => {
           done();
           reject(signal.reason);
         };
-        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+        const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
         set.add(wake);
         if (signal.aborted) aborted();
         else signal.addEventListener('abort', aborted, { once: true });

@@ -46,6 +46,19 @@ describe('slot waker (LISTEN/NOTIFY)', function () {
     await waker.wait('s', Date.now() + 15_000, never(), seen);
   });
 
+  it('a waiter far back in line sleeps through the releases that cannot reach it', async () => {
+    let woke = false;
+    const waiting = waker.wait('far', Date.now() + HOUR, never(), waker.mark('far'), 2).then(() => (woke = true));
+    const releasesSeen = (n: number) => waitFor(() => waker.mark('far').endsWith(`:${n}`));
+    await notify('far');
+    await notify('far');
+    await releasesSeen(2);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(woke, false, 'woken by a release it could not use');
+    await notify('far');
+    await waiting; // an hour otherwise
+  });
+
   it('rejects when the attempt is cancelled', async () => {
     const controller = new AbortController();
     const waiting = waker.wait('s', Date.now() + HOUR, controller.signal, waker.mark('s'));
@@ -53,3 +66,11 @@ describe('slot waker (LISTEN/NOTIFY)', function () {
     await assert.rejects(waiting, /cancelled/);
   });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, 'the notifications never arrived');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
