@@ -1,6 +1,7 @@
 // A real worker process (`src/worker.ts`), for tests that kill it with SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { waitForReadyLine } from '../../src/infra/ready-line.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -38,23 +39,7 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Worker
   live.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => live.delete(child));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker process did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000);
-      if (output.includes('"msg":"worker started"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`worker process exited before it started:\n${output}`));
-    });
-  });
+  await waitForReadyLine(child, { ready: '"msg":"worker started"', name: 'worker process', timeoutMs: 60_000 });
   return {
     child,
     async kill() {

@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../temporal-dev-server.js';
 import { stopProcessGroup } from './process-group.js';
+import { waitForReadyLine } from '../ready-line.js';
 
 export type ConveyorProcessKind = 'worker' | 'api';
 
@@ -48,27 +49,12 @@ export async function spawnConveyorProcess({ kind, name, env, logFile, startTime
   const log = createWriteStream(logFile);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => log.end());
-  let tail = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${startTimeoutMs / 1000} s; see ${logFile}`)), startTimeoutMs);
-    const onData = (chunk: Buffer) => {
-      log.write(chunk);
-      tail = (tail + chunk.toString()).slice(-8000);
-      if (tail.includes(READY[kind])) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited before it started:\n${tail}`));
-    });
-  }).catch(async (error: unknown) => {
-    await stopProcessGroup(child, 0);
-    throw error;
-  });
+  await waitForReadyLine(child, { ready: READY[kind], name, timeoutMs: startTimeoutMs, onChunk: (chunk) => log.write(chunk), hint: `see ${logFile}` }).catch(
+    async (error: unknown) => {
+      await stopProcessGroup(child, 0);
+      throw error;
+    },
+  );
   return {
     kind,
     name,
