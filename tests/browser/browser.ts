@@ -41,6 +41,19 @@ export async function launchBrowser(): Promise<TestBrowser> {
   };
 }
 
+/** Chromium for the suite it is called in: launched before its tests, closed after them. */
+export function useBrowser(): Pick<TestBrowser, 'page'> {
+  let launched: TestBrowser | undefined;
+  before(async () => (launched = await launchBrowser()));
+  after(async () => launched?.close());
+  return {
+    page: (options) => {
+      if (!launched) throw new Error('the browser is not launched yet (useBrowser() inside describe, pages inside tests)');
+      return launched.page(options);
+    },
+  };
+}
+
 /** A PNG of the viewport, and a small JPEG beside it (the README's pictures are copied from those). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });

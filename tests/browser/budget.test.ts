@@ -4,17 +4,16 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 const BUDGET_BYTES = 150 * 1024;
 
 describe('dashboard: first-load budget with 10,000 runs', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
+  const browser = useBrowser();
   let runId: string;
   before(async () => {
-    browser = await launchBrowser();
     await sql`INSERT INTO runs (id, task, status, triggered_by, created_at, started_at, completed_at, inputs, result)
       SELECT 'run_bulk_' || lpad(i::text, 5, '0'), 'task-' || (i % 20), (ARRAY['complete','failed','running','pending','cancelled'])[1 + i % 5]::text, 'api',
         now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval + interval '2 seconds', '{"n":1}', '{"ok":true}'
@@ -23,7 +22,6 @@ describe('dashboard: first-load budget with 10,000 runs', function () {
     runId = res.body.id;
     await h.waitForRun(runId);
   });
-  after(async () => browser?.close());
 
   it('keeps every page within 150 KB of JS+CSS (gzip), and reports first render', async () => {
     const pages: Array<[string, string, string]> = [

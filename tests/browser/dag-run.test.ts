@@ -2,14 +2,12 @@
 // an approval is given from the step panel.
 import assert from 'node:assert/strict';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 describe('dashboard: DAG run graph and approval', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
+  const browser = useBrowser();
 
   it('shows node states changing, a skipped branch, and approves a waiting node from the page', async () => {
     const definition = {

@@ -3,15 +3,14 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { useHarness } from '../support/harness.js';
-import { horizontalOverflow, launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { horizontalOverflow, useBrowser, screenshot } from './browser.js';
 
 describe('dashboard: layout and a long log', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
+  const browser = useBrowser();
   let runId: string;
   before(async () => {
-    browser = await launchBrowser();
     const long = 'x'.repeat(400);
     const res = await h.request('POST', '/api/tasks/slow-logger', { inputs: { lines: 10_000, intervalMs: 0, label: `tick-${long}` }, tags: ['a-rather-long-tag-name-that-keeps-going', 'another:tag/with.parts'] });
     assert.equal(res.status, 202, JSON.stringify(res.body));
@@ -22,7 +21,6 @@ describe('dashboard: layout and a long log', function () {
       SELECT 'run_layout_' || i || '_' || repeat('y', 60), 'a-task-with-a-long-name-' || repeat('z', 40), 'failed', 'schedule', now() - (i || ' seconds')::interval, ARRAY['tag-' || repeat('t', 50)]
       FROM generate_series(1, 30) AS i`.execute(h.db);
   });
-  after(async () => browser?.close());
 
   for (const width of [1280, 390]) {
     it(`has no horizontal scroll at ${width} px on the runs and run pages`, async () => {

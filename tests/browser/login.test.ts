@@ -2,15 +2,13 @@
 // HttpOnly session cookie that the pages (and their EventSources and POSTs) then use, logout.
 import assert from 'node:assert/strict';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 describe('dashboard: login with an API key', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
+  const browser = useBrowser();
   let key: string | undefined;
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
 
   it('asks for a key, refuses a wrong one, works with the right one (live list, a started run), logs out', async function () {
     // Known flake, cause not yet found: in 2 of about 6 full-suite runs (never alone) the first page

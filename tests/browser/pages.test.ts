@@ -2,14 +2,12 @@
 // activate, execute), schedules (create, pause, trigger, delete), workers; CSP without inline script.
 import assert from 'node:assert/strict';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 describe('dashboard: tasks, workflows, schedules, workers', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
+  const browser = useBrowser();
 
   it('serves every page with a CSP that allows no inline script, and nothing breaks it', async () => {
     const page = await browser.page();

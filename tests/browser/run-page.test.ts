@@ -2,14 +2,12 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 describe('dashboard: run a task, follow it live, cancel it', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
+  const browser = useBrowser();
 
   const visibleTicks = (page: Page) => page.$$eval('.log-line .msg', (els) => els.map((e) => e.textContent ?? '').filter((t) => t.startsWith('tick ')).map((t) => Number(t.slice(5))));
 

@@ -3,14 +3,12 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 describe('dashboard: runs list', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
+  const browser = useBrowser();
 
   const trigger = async (task: string, inputs: unknown, tags?: string[]) => {
     const res = await h.request('POST', `/api/tasks/${task}`, { inputs, ...(tags ? { tags } : {}) });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { useHarness } from '../support/harness.js';
-import { launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { useBrowser, screenshot } from './browser.js';
 
 const PAYLOAD = '<img src=x onerror="window.__pwned=1">';
 
@@ -23,9 +23,7 @@ async function assertInert(page: Page, where: string): Promise<void> {
 describe('dashboard: XSS attempts stay inert', function () {
   this.timeout(180_000);
   const h = useHarness();
-  let browser: TestBrowser;
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
+  const browser = useBrowser();
 
   it('in log lines (text, markdown, JSON), inputs and the error of a run, and in the runs list', async () => {
     const started = await h.request('POST', '/api/tasks/xss-logger', { inputs: { payload: PAYLOAD }, tags: ['xss'] });
