@@ -14,9 +14,11 @@ const RUN_SLOT_ATTEMPT = 1;
  * `conveyor_acquire_slot` for such a run, in the same round trip: it locks the run's row (so
  * a concurrent close happens wholly before or after it), gives up its place when the row has
  * closed, gives a granted slot a lease that never runs out, and keeps the row's status in
- * step (`queued` with its reason while it waits, `running` again once granted). The slot is
- * released by a trigger when the run's row closes, whoever closes it (the workflow, the
- * reconciler, the expiry sweeper), in that same transaction, and its scope NOTIFYed.
+ * step (`queued` with its reason while it waits, `running` again once granted) and records
+ * the key it counts against in `concurrency_key`. The slot is released by a trigger when the
+ * run's row closes, whoever closes it (the workflow, the reconciler, the expiry sweeper), in
+ * that same transaction, and its scope NOTIFYed; a run without a key (an unlimited workflow's)
+ * does not fire it.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`
@@ -31,6 +33,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         RETURN QUERY SELECT false, 'run closed'::text, 0, NULL::timestamptz;
         RETURN;
       END IF;
+      -- The key the run counts against, on its row: it also tells the release trigger that this run may hold a slot.
+      UPDATE runs r SET concurrency_key = p_key WHERE r.id = p_run AND r.concurrency_key IS DISTINCT FROM p_key;
       SELECT * INTO v FROM conveyor_acquire_slot(p_run, ${RUN_SLOT_ATTEMPT}, p_scope, p_key, p_limit, p_per_key, p_priority, p_lease_ms) a;
       IF v.granted THEN
         UPDATE concurrency_slots s SET lease_expires_at = 'infinity' WHERE s.run_id = p_run;
@@ -50,10 +54,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       IF v_scope IS NOT NULL THEN PERFORM pg_notify('${CHANNEL}', v_scope); END IF;
       RETURN NULL;
     END $$`).execute(db);
-  // Only a workflow run's close fires it: a task run's slot belongs to its attempt (released by the activity).
+  // Only the close of a workflow run that took a slot (its key is on the row) fires it: an unlimited
+  // workflow's run never touches the slot table; a task run's slot belongs to its attempt (the activity frees it).
   await sql`
     CREATE TRIGGER runs_release_workflow_slot AFTER UPDATE OF status ON runs FOR EACH ROW
-    WHEN (NEW.kind = 'workflow' AND NEW.status IN (${sqlList(TERMINAL)}) AND OLD.status NOT IN (${sqlList(TERMINAL)}))
+    WHEN (NEW.kind = 'workflow' AND NEW.concurrency_key IS NOT NULL
+          AND NEW.status IN (${sqlList(TERMINAL)}) AND OLD.status NOT IN (${sqlList(TERMINAL)}))
     EXECUTE FUNCTION conveyor_release_closed_run_slot()`.execute(db);
 }
 
