@@ -27,7 +27,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     DECLARE
       v record;
     BEGIN
-      PERFORM 1 FROM runs r WHERE r.id = p_run AND r.status IN (${OPEN.map((s) => `'${s}'`).join(', ')}) FOR SHARE;
+      SELECT greatest(r.created_at, r.run_at) AS due INTO v FROM runs r
+       WHERE r.id = p_run AND r.status IN (${OPEN.map((s) => `'${s}'`).join(', ')}) FOR SHARE;
       IF NOT FOUND THEN
         PERFORM conveyor_release_slot(p_run, ${RUN_SLOT_ATTEMPT});
         RETURN QUERY SELECT false, 'run closed'::text, 0, NULL::timestamptz;
@@ -35,6 +36,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END IF;
       -- The key the run counts against, on its row: it also tells the release trigger that this run may hold a slot.
       UPDATE runs r SET concurrency_key = p_key WHERE r.id = p_run AND r.concurrency_key IS DISTINCT FROM p_key;
+      -- Its place in line dates from when the run was due (triggered, or its delay ended), not from when its
+      -- workflow got to ask: runs triggered in order wait in that order (conveyor_acquire_slot keeps the date).
+      INSERT INTO concurrency_slots (run_id, attempt, scope, key, priority, enqueued_at, lease_expires_at)
+      VALUES (p_run, ${RUN_SLOT_ATTEMPT}, p_scope, p_key, p_priority, v.due, clock_timestamp() + p_lease_ms * interval '1 millisecond')
+      ON CONFLICT (run_id) DO NOTHING;
       SELECT * INTO v FROM conveyor_acquire_slot(p_run, ${RUN_SLOT_ATTEMPT}, p_scope, p_key, p_limit, p_per_key, p_priority, p_lease_ms) a;
       IF v.granted THEN
         UPDATE concurrency_slots s SET lease_expires_at = 'infinity' WHERE s.run_id = p_run;
