@@ -141,6 +141,22 @@ describe('concurrency limits on whole DAG workflow runs', function () {
     assert.equal((await h.waitForRun(second)).status, 'complete');
   });
 
+  it('a run that continues as new keeps its slot across executions', async () => {
+    const chain = Array.from({ length: 12 }, (_, i) => ({ id: i === 11 ? 'work' : `n${i}`, task: 'nap', inputs: { ms: '{{ inputs.ms }}' } }));
+    const slug = await define({ limit: 1 }, { nodes: chain, edges: chain.slice(1).map((n, i) => ({ from: chain[i].id, to: n.id })) });
+    // Started as a schedule starts runs (no row yet), with a low history limit so it continues as new.
+    const handle = await h.client.workflow.start('dagRun', { workflowId: `continuing-${counter}`, taskQueue: h.taskQueue, args: [{ workflow: slug, inputs: { ms: 100 }, historyLimit: 20 }] });
+    await h.waitForRun(handle.workflowId, (r) => r.status === 'running');
+    const second = await execute(slug, { ms: 10 });
+    await queued(second);
+    const first = await h.waitForRun(handle.workflowId, undefined, 60_000);
+    assert.equal(first.status, 'complete');
+    assert.notEqual((await handle.describe()).runId, handle.firstExecutionRunId, 'the first run continued as new');
+    const next = await h.waitForRun(second);
+    assert.equal(next.status, 'complete');
+    assert.ok(next.started_at!.getTime() >= first.completed_at!.getTime(), 'the second run started only after the first (all its executions) ended');
+  });
+
   it('a queued run whose ttl passes ends expired and leaves the line', async () => {
     const slug = await define({ limit: 1 });
     const holder = await execute(slug, { ms: 60_000 });

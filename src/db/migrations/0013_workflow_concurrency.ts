@@ -38,9 +38,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       UPDATE runs r SET concurrency_key = p_key WHERE r.id = p_run AND r.concurrency_key IS DISTINCT FROM p_key;
       -- Its place in line dates from when the run was due (triggered, or its delay ended), not from when its
       -- workflow got to ask: runs triggered in order wait in that order (conveyor_acquire_slot keeps the date).
-      INSERT INTO concurrency_slots (run_id, attempt, scope, key, priority, enqueued_at, lease_expires_at)
+      -- A waiting row whose lease lapsed (its worker died; the activity was retried) is renewed, not reaped:
+      -- the run keeps its place.
+      INSERT INTO concurrency_slots AS s (run_id, attempt, scope, key, priority, enqueued_at, lease_expires_at)
       VALUES (p_run, ${RUN_SLOT_ATTEMPT}, p_scope, p_key, p_priority, v.due, clock_timestamp() + p_lease_ms * interval '1 millisecond')
-      ON CONFLICT (run_id) DO NOTHING;
+      ON CONFLICT (run_id) DO UPDATE SET lease_expires_at = greatest(s.lease_expires_at, EXCLUDED.lease_expires_at);
       SELECT * INTO v FROM conveyor_acquire_slot(p_run, ${RUN_SLOT_ATTEMPT}, p_scope, p_key, p_limit, p_per_key, p_priority, p_lease_ms) a;
       IF v.granted THEN
         UPDATE concurrency_slots s SET lease_expires_at = 'infinity' WHERE s.run_id = p_run;
