@@ -106,6 +106,40 @@ async function recordQueuedRun(client: Client, connection: NativeConnection, db:
   });
 }
 
+/**
+ * A DAG run of a workflow with its own `concurrency` (limit 1) that waited (`queued`) while
+ * another run of the workflow held the slot, then ran: started as the API starts DAG runs,
+ * with a priority and a concurrency key. Its worker serves the concurrency fixtures.
+ */
+async function recordQueuedDagRun(client: Client, connection: NativeConnection, db: Kysely<Database>, cliPath: string, address: string): Promise<void> {
+  const file = path.join(OUT, 'dagRun-queued.json');
+  if (await access(file).then(() => true, () => false)) return;
+  const registry = await loadTasks('tests/fixtures/concurrency-tasks');
+  const taskQueue = 'conveyor-concurrency';
+  const slug = 'history-queued';
+  await insertDefinitionVersion(db, slug, { slug, concurrency: { limit: 1, key: 'inputs.customer' }, nodes: [{ id: 'work', task: 'nap', inputs: { ms: '{{ inputs.ms }}' } }], edges: [] }, true);
+  await activateVersion(db, slug, 1);
+  const worker = await createConveyorWorker({ connection, namespace: 'default', taskQueue, db, logger: createLogger('silent'), registry, heartbeatIntervalMs: 200 });
+  await worker.runUntil(async () => {
+    const start = (workflowId: string, input: object) =>
+      client.workflow.start('dagRun', {
+        workflowId, taskQueue,
+        args: [{ workflow: slug, version: 1, triggeredBy: 'api', ...input }],
+        typedSearchAttributes: [{ key: ConveyorTask, value: slug }, { key: ConveyorTriggeredBy, value: 'api' as const }],
+      });
+    const holder = await start('history-dag-queued-holder', { inputs: { ms: 3_000, customer: 'recorded' } });
+    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('held', '=', true).executeTakeFirst())) await new Promise((r) => setTimeout(r, 100));
+    const queued = await start('history-dag-queued', { inputs: { ms: 10, customer: 'other' }, priority: 1, concurrencyKey: 'recorded' });
+    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('run_id', '=', queued.workflowId).where('held', '=', false).executeTakeFirst())) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all([holder.result(), queued.result()]);
+    const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', queued.workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
+    await writeFile(file, stdout);
+    console.log(`recorded ${file}`);
+  });
+}
+
 // dagRun: each definition is stored (version 1) before its run starts.
 const chain = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, task: 'noop' }));
 // `signals`: sent in order, each `afterMs` after the previous step; `cancelAfterMs`: a Temporal cancel request;
@@ -239,6 +273,7 @@ async function main(): Promise<void> {
       await recordDagRuns(client, db, cliPath, server.address);
     });
     await recordQueuedRun(client, connection, db, cliPath, server.address);
+    await recordQueuedDagRun(client, connection, db, cliPath, server.address);
   } finally {
     await client.connection.close();
     await connection.close();

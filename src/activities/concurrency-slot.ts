@@ -5,7 +5,7 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
-import { acquireSlot, releaseSlot, renewSlot, type SlotRequest } from '../db/slots.repository.js';
+import { acquireSlot, releaseSlot, renewSlot, type SlotDecision, type SlotRequest } from '../db/slots.repository.js';
 import { withDbRetry } from '../db/retry.js';
 import type { Database, RunError } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -19,10 +19,10 @@ export const CONCURRENCY_LIMIT_ERROR = 'ConcurrencyLimit';
 
 /** Who takes the slot, and against which limit. */
 export interface SlotHolder {
-  /** The slot row's id: the run id, or `<run id>/<node id>` for a DAG node. */
+  /** The slot row's id: the run id (a task run's attempt, or a whole DAG run), or `<run id>/<node id>` for a DAG node. */
   id: string;
   attempt: number;
-  /** The limit's scope: the task slug, or `<workflow>/<node id>` for a node's own limit. */
+  /** The limit's scope: the task slug, `<workflow>/<node id>` for a node's own limit, `workflow:<slug>` for a workflow's. */
   scope: string;
   /** What the key expression reads (`inputs.…`). */
   inputs: unknown;
@@ -52,14 +52,18 @@ export interface SlotInput {
   renewEveryMs: number;
   /** Cancels another run (onLimit `cancel-in-progress`); without it such a task queues. */
   cancelRun?: (runId: string, reason: string) => Promise<void>;
+  /** One acquisition try; default an attempt's (`acquireSlot`), a whole DAG run's is `acquireRunSlot`. */
+  acquire?: (db: Kysely<Database>, request: SlotRequest) => Promise<SlotDecision>;
 }
 
 export interface HeldSlot {
   release(): Promise<void>;
+  /** Stops renewing the lease: the slot outlives this attempt (a DAG run's, freed when its row closes). */
+  keep(): void;
 }
 
 /** Waits for and takes a slot; throws (having given up its place in line) on cancellation or ttl expiry. */
-export async function takeSlot({ db, logger, waker, ctx, concurrency, holder, recorder, leaseMs, renewEveryMs, cancelRun }: SlotInput): Promise<HeldSlot> {
+export async function takeSlot({ db, logger, waker, ctx, concurrency, holder, recorder, leaseMs, renewEveryMs, cancelRun, acquire = acquireSlot }: SlotInput): Promise<HeldSlot> {
   const request: SlotRequest = {
     runId: holder.id,
     attempt: holder.attempt,
@@ -89,8 +93,8 @@ export async function takeSlot({ db, logger, waker, ctx, concurrency, holder, re
       const signal = ctx.cancellationSignal;
       if (signal.aborted) throw signal.reason;
       const seen = waker.mark(request.scope);
-      const decision = await withDbRetry(() => acquireSlot(db, request), { signal });
-      if (decision.granted) return { release };
+      const decision = await withDbRetry(() => acquire(db, request), { signal });
+      if (decision.granted) return { release, keep: () => clearInterval(renewal) };
       if (concurrency.onLimit === 'cancel-newest' && first) {
         const error = { type: CONCURRENCY_LIMIT_ERROR, message: `concurrency limit (${decision.reason})` };
         await recorder.ended('cancelled', error);

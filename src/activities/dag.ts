@@ -42,6 +42,8 @@ export interface StartDagRunInput {
   runAt?: string;
   expiresAt?: string;
   row?: RunRowExtras;
+  priority?: number;
+  concurrencyKey?: string;
 }
 
 export interface ExecuteDagNodeInput {
@@ -97,6 +99,7 @@ export function createDagActivities({ db, logger, registry, heartbeatIntervalMs,
           inputs: toJson(input.inputs ?? null), workflow_slug: input.workflow, workflow_version: input.version, schedule_id: input.scheduleId ?? null,
           tags: input.row?.tags ?? [], idempotency_key: input.row?.idempotencyKey ?? null, rerun_of: input.row?.rerunOf ?? null,
           run_at: input.runAt ? new Date(input.runAt) : null, expires_at: input.expiresAt ? new Date(input.expiresAt) : null,
+          ...(input.priority !== undefined ? { priority: input.priority } : {}), ...(input.concurrencyKey !== undefined ? { concurrency_key: input.concurrencyKey } : {}),
         }),
       );
       await bookkeepingWrite(() => markAttemptStarted(db, input.runId, 1, input.temporalRunId));

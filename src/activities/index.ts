@@ -1,5 +1,6 @@
 import { createBookkeeping } from './bookkeeping.js';
 import { createDagActivities } from './dag.js';
+import { createDagRunSlotActivities } from './dag-run-slot.js';
 import { createExecuteTask } from './execute-task.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBookkeeping(deps),
     executeTask: createExecuteTask(deps),
     ...createDagActivities(deps),
+    ...createDagRunSlotActivities(deps),
   };
 }
 

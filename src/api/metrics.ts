@@ -39,16 +39,16 @@ export const metricsMiddleware: RequestHandler = (req, res, next) => {
   next();
 };
 
-// Concurrency queues, per limited task and key in use (the same numbers as GET /api/queues).
+// Concurrency queues, per limited task (or workflow: label task = `workflow:<slug>`) and key in use (the same numbers as GET /api/queues).
 const queueGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ['task', 'key'] as const, registers: [metricsRegistry] });
 const queueGauges = {
   running: queueGauge('conveyor_queue_running', 'Attempts holding a concurrency slot'),
   queued: queueGauge('conveyor_queue_queued', 'Runs waiting for a concurrency slot'),
   oldestQueued: queueGauge('conveyor_queue_oldest_queued_seconds', 'Age of the oldest run waiting for a slot'),
 };
-const queueLimit = new Gauge({ name: 'conveyor_queue_limit', help: 'A limited task\'s limit (limit, or perKey per key)', labelNames: ['task', 'kind'] as const, registers: [metricsRegistry] });
+const queueLimit = new Gauge({ name: 'conveyor_queue_limit', help: 'A limited task\'s or workflow\'s limit (limit, or perKey per key)', labelNames: ['task', 'kind'] as const, registers: [metricsRegistry] });
 
-/** Reads the queues once per scrape (one query): no polling in between. */
+/** Reads the queues once per scrape (two queries: slots in use, limited workflows): no polling in between. */
 async function refreshQueueGauges(deps: Pick<ServiceDeps, 'db' | 'registry'>): Promise<void> {
   const queues = await queueSummaries(deps);
   for (const gauge of [...Object.values(queueGauges), queueLimit]) gauge.reset();

@@ -70,7 +70,7 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
       '/api/runs/{id}/cancel': { post: { summary: 'Cancel a run', parameters: [pathParam('id')], requestBody: body(cancelBody), responses: { '202': ok('cancel requested'), ...clientErrors, '409': errorResponse('run already ended') } } },
       '/api/runs/{id}/rerun': { post: { summary: 'A new run with the same inputs', parameters: [pathParam('id')], responses: { '202': ok('run started'), ...clientErrors } } },
       '/api/runs/{id}/reschedule': { post: { summary: 'Move a delayed, pending run', parameters: [pathParam('id')], requestBody: body(rescheduleBody), responses: { '202': ok('moved'), ...clientErrors, '409': errorResponse('not a delayed, pending run') } } },
-      '/api/queues': { get: { summary: 'Limited tasks: limit, perKey, key; running, queued, oldestQueuedMs in total and per key in use', responses: { '200': ok('{queues: [...]}'), '401': clientErrors['401'] } } },
+      '/api/queues': { get: { summary: 'Limited tasks and workflows (task: workflow:<slug>, kind): limit, perKey, key; running, queued, oldestQueuedMs in total and per key in use', responses: { '200': ok('{queues: [...]}'), '401': clientErrors['401'] } } },
       '/api/workers': { get: { summary: 'Live workers (seen within ~6 s): id, host, pid, taskQueue, tasks, workflowTypes, startedAt, lastSeenAt, inFlight', responses: { '200': ok('{workers: [...]}'), '401': clientErrors['401'] } } },
       '/api/schedules': {
         post: { summary: 'Create a Temporal Schedule that starts runs of a task', requestBody: body(scheduleCreateBody), responses: { '201': ok('the schedule'), ...clientErrors, '409': errorResponse('id taken') } },

@@ -6,7 +6,7 @@ import { durationSchema } from '../tasks/duration-schema.js';
 import { isKindNodeType } from './kind-node.js';
 import { nodeProblems } from './node-rules.js';
 import { concurrencySchema, type ConcurrencyConfig } from '../tasks/concurrency.js';
-import { ExpressionError, parseExpression } from './expression.js';
+import { ExpressionError, parseExpression, referencedNodes } from './expression.js';
 import { SLUG_PATTERN, SLUG_RULE } from '../runs/slug.js';
 import { MAX_EDGES, MAX_NODES, type DagDefinition, type DagError, type DagNode } from './types.js';
 
@@ -67,6 +67,18 @@ function nodeConcurrencyProblems(concurrency: ConcurrencyConfig | undefined): st
   return problems;
 }
 
+/** A workflow's own limit counts whole runs: its key is read from the run's inputs, before any node has run. */
+function workflowConcurrencyProblems(concurrency: ConcurrencyConfig | undefined): string[] {
+  if (concurrency?.key === undefined) return [];
+  try {
+    const nodes = referencedNodes(parseExpression(concurrency.key));
+    return nodes.length ? [`a workflow's key reads only \`inputs\` (it is evaluated before any node runs), not nodes.${nodes[0]}`] : [];
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    return [error.message];
+  }
+}
+
 const edgeSchema = z.strictObject({
   from: nodeId,
   to: nodeId,
@@ -81,6 +93,12 @@ export const definitionSchema = z.strictObject({
   edges: z.array(edgeSchema).max(MAX_EDGES, `a workflow has at most ${MAX_EDGES} edges`).default([]),
   onFailure: z.enum(['fail_fast', 'continue']).optional(),
   maxParallel: z.number().int().min(1).optional(),
+  /** Limits whole runs of this workflow (every version), like a task's `concurrency`. */
+  concurrency: concurrencySchema
+    .superRefine((c, ctx) => {
+      for (const message of workflowConcurrencyProblems(c)) ctx.addIssue({ code: 'custom', message, path: ['key'] });
+    })
+    .optional(),
 });
 
 export type ParseResult = { ok: true; definition: DagDefinition } | { ok: false; errors: DagError[] };

@@ -93,6 +93,8 @@ export interface DagDefinition {
   onFailure?: FailurePolicy;
   /** At most this many task nodes run at once. */
   maxParallel?: number;
+  /** Limits whole runs of this workflow, across its versions (key over the run's inputs). */
+  concurrency?: ConcurrencyConfig;
 }
 
 export const NODE_STATUSES = ['pending', 'waiting_inputs', 'running', 'retrying', 'complete', 'failed', 'skipped', 'cancelled'] as const;

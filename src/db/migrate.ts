@@ -11,6 +11,7 @@ import * as m0009 from './migrations/0009_open_runs_by_id.js';
 import * as m0010 from './migrations/0010_run_events.js';
 import * as m0011 from './migrations/0011_concurrency.js';
 import * as m0012 from './migrations/0012_sessions.js';
+import * as m0013 from './migrations/0013_workflow_concurrency.js';
 
 /** Append-only: add new files at the end, never edit a released one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_run_events': m0010,
   '0011_concurrency': m0011,
   '0012_sessions': m0012,
+  '0013_workflow_concurrency': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -12,7 +12,7 @@ export const SLOT_CHANNEL = 'conveyor_slots';
 export interface SlotRequest {
   runId: string;
   attempt: number;
-  /** The task slug. */
+  /** The task slug; `<workflow>/<node>` for a node's own limit; `workflow:<slug>` for a workflow's. */
   scope: string;
   key: string;
   limit?: number;
@@ -38,7 +38,7 @@ interface AcquireRow {
   granted: boolean;
   reason: string | null;
   queue_position: number;
-  retry_at: Date | null;
+  retry_at: Date | number | null;
 }
 
 /** Takes a slot, or records the attempt as waiting (its place in line is kept between calls). */
@@ -46,10 +46,34 @@ export async function acquireSlot(db: Db, r: SlotRequest): Promise<SlotDecision>
   const { rows } = await sql<AcquireRow>`
     SELECT * FROM conveyor_acquire_slot(${r.runId}, ${r.attempt}, ${r.scope}, ${r.key}, ${r.limit ?? null}::integer,
       ${r.perKey ?? null}::integer, ${r.priority}, ${Math.ceil(r.leaseMs)})`.execute(db);
-  const row = rows[0];
+  return toDecision(rows[0]);
+}
+
+/** A whole DAG run's acquisition ended without a slot: its row had closed (cancelled, expired, terminated). */
+export class RunClosedError extends Error {
+  override name = 'RunClosedError';
+}
+
+/**
+ * A DAG run's slot (workflow-level `concurrency`, migration 0013), one round trip: the row
+ * `runId` (attempt 1) holds it until the run's row closes, with a lease that never runs out;
+ * the run's row goes `queued` (with its reason) while it waits and `running` once granted.
+ * Throws RunClosedError when the run's row has closed meanwhile (its place in line is given up).
+ */
+export async function acquireRunSlot(db: Db, r: SlotRequest): Promise<SlotDecision> {
+  const { rows } = await sql<AcquireRow>`
+    SELECT * FROM conveyor_acquire_run_slot(${r.runId}, ${r.scope}, ${r.key}, ${r.limit ?? null}::integer,
+      ${r.perKey ?? null}::integer, ${r.priority}, ${Math.ceil(r.leaseMs)})`.execute(db);
+  if (rows[0] && !rows[0].granted && rows[0].reason === 'run closed') throw new RunClosedError(`run ${r.runId} has already ended`);
+  return toDecision(rows[0]);
+}
+
+function toDecision(row: AcquireRow | undefined): SlotDecision {
   if (!row || row.granted) return { granted: true };
   const reason = row.reason ?? 'concurrency limit';
-  return { granted: false, reason, position: row.queue_position, byKey: reason.startsWith('perKey'), ...(row.retry_at ? { retryAt: row.retry_at } : {}) };
+  // A DAG run's held slot never lapses: its lease is 'infinity', which pg reads as a number, not a Date.
+  const retryAt = row.retry_at instanceof Date && Number.isFinite(row.retry_at.getTime()) ? row.retry_at : undefined;
+  return { granted: false, reason, position: row.queue_position, byKey: reason.startsWith('perKey'), ...(retryAt ? { retryAt } : {}) };
 }
 
 /**
@@ -80,6 +104,8 @@ export async function renewSlot(db: Db, runId: string, attempt: number, leaseMs:
     .set({ lease_expires_at: sql<Date>`clock_timestamp() + ${Math.ceil(leaseMs)} * interval '1 millisecond'` })
     .where('run_id', '=', runId)
     .where('attempt', '=', attempt)
+    // A DAG run's granted slot never lapses: a renewal landing after the grant must not shorten it.
+    .where('lease_expires_at', '<', sql<Date>`'infinity'::timestamptz`)
     .returning('run_id')
     .executeTakeFirst();
   return row !== undefined;

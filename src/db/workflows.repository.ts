@@ -77,3 +77,13 @@ export async function activateVersion(db: Db, slug: string, version: number): Pr
     .onConflict((oc) => oc.column('slug').doUpdateSet({ version, activated_at: sql`now()` }))
     .execute();
 }
+
+/** Every workflow whose active version has its own `concurrency`, with that config (GET /api/queues). */
+export async function limitedWorkflows(db: Db): Promise<Array<{ slug: string; concurrency: unknown }>> {
+  const { rows } = await sql<{ slug: string; concurrency: unknown }>`
+    SELECT d.slug, d.definition->'concurrency' AS concurrency
+      FROM workflow_active_versions a JOIN workflow_definitions d ON d.slug = a.slug AND d.version = a.version
+     WHERE d.definition ? 'concurrency'
+     ORDER BY d.slug`.execute(db);
+  return rows;
+}

@@ -1,6 +1,9 @@
 // Concurrency queues in use: per limited task and per key, how many attempts hold a slot, how
-// many wait, and the oldest wait. GET /api/queues and the Prometheus gauges both read this.
+// many wait, and the oldest wait; the same per limited workflow (whole DAG runs, scope
+// `workflow:<slug>`). GET /api/queues and the Prometheus gauges both read this.
 import { queueUsage, type QueueUsage } from '../db/slots.repository.js';
+import { limitedWorkflows } from '../db/workflows.repository.js';
+import { workflowScope, type ConcurrencyConfig } from '../tasks/concurrency.js';
 import type { ServiceDeps } from './deps.js';
 
 export interface QueueCounts {
@@ -10,7 +13,9 @@ export interface QueueCounts {
 }
 
 export interface QueueSummary extends QueueCounts {
+  /** The slot scope: the task slug, or `workflow:<slug>` for a workflow's own limit. */
   task: string;
+  kind: 'task' | 'workflow';
   limit: number | null;
   perKey: number | null;
   key: string | null;
@@ -26,22 +31,32 @@ const counts = (usage: QueueUsage[], now: number): QueueCounts => {
   };
 };
 
-/** Every limited task, with its limits and its keys in use (one query). */
+/** Every limited task and workflow (its active version's limits), with its keys in use (two queries). */
 export async function queueSummaries({ db, registry }: Pick<ServiceDeps, 'db' | 'registry'>): Promise<QueueSummary[]> {
-  const usage = await queueUsage(db);
+  const [usage, workflows] = await Promise.all([queueUsage(db), limitedWorkflows(db)]);
   const now = Date.now();
-  return registry
+  const summary = (scope: string, kind: QueueSummary['kind'], config: Pick<ConcurrencyConfig, 'limit' | 'perKey'> | undefined, keySource?: string): QueueSummary => {
+    const mine = usage.filter((u) => u.scope === scope);
+    return {
+      task: scope,
+      kind,
+      limit: config?.limit ?? null,
+      perKey: config?.perKey ?? null,
+      key: keySource ?? null,
+      ...counts(mine, now),
+      keys: mine.map((u) => ({ key: u.key, ...counts([u], now) })),
+    };
+  };
+  const tasks = registry
     .list()
     .filter((task) => task.concurrency)
-    .map((task) => {
-      const mine = usage.filter((u) => u.scope === task.slug);
-      return {
-        task: task.slug,
-        limit: task.concurrency?.limit ?? null,
-        perKey: task.concurrency?.perKey ?? null,
-        key: task.concurrency?.keySource ?? null,
-        ...counts(mine, now),
-        keys: mine.map((u) => ({ key: u.key, ...counts([u], now) })),
-      };
-    });
+    .map((task) => summary(task.slug, 'task', task.concurrency, task.concurrency?.keySource));
+  const active = workflows.map(({ slug, concurrency }) => {
+    const config = concurrency as ConcurrencyConfig;
+    return summary(workflowScope(slug), 'workflow', config, config.key);
+  });
+  // Runs of a version no longer active (or of a workflow deactivated) may still hold or wait for slots.
+  const shown = new Set(active.map((q) => q.task));
+  const leftover = [...new Set(usage.map((u) => u.scope))].filter((scope) => scope.startsWith(workflowScope('')) && !shown.has(scope)).map((scope) => summary(scope, 'workflow', undefined));
+  return [...tasks, ...active, ...leftover];
 }

@@ -73,3 +73,6 @@ export function concurrencyKeyOf(concurrency: Concurrency, inputs: unknown, over
   if (value === undefined || value === null) return '';
   return (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, MAX_KEY_CHARS);
 }
+
+/** The slot scope of a workflow's own `concurrency`: a task slug never holds ':', so it cannot collide with one. */
+export const workflowScope = (slug: string): string => `workflow:${slug}`;

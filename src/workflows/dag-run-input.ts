@@ -33,6 +33,10 @@ export interface DagRunInput {
   waiting?: WaitingNode[];
   /** Carried across continue-as-new: `approve` signals received for nodes that have not used them yet. */
   approvals?: ApproveSignalInput[];
+  /** 1 first … 5 last (default 3): the order queued runs of a limited workflow take a freed slot. */
+  priority?: number;
+  /** Overrides the key expression of the workflow's `concurrency`. */
+  concurrencyKey?: string;
   /** What the API's row holds beyond the above, so a row lost to an unknown start outcome comes back whole. */
   row?: RunRowExtras;
 }

@@ -17,6 +17,7 @@ import { runNode, type NodeContext } from './dag-nodes.js';
 import type { DagRunInput } from './dag-run-input.js';
 import { listenToDagSignals } from './dag-signals.js';
 import { waitForStart } from './dag-start.js';
+import { waitForRunSlot } from './dag-slot.js';
 
 export type { DagRunInput } from './dag-run-input.js';
 export { approveSignal, pauseSignal, resumeSignal } from './dag-signals.js';
@@ -50,9 +51,15 @@ async function interpret(input: DagRunInput, runId: string): Promise<DagRunResul
     await startDagRunRow({
       runId, workflow: input.workflow, version, inputs: input.inputs ?? null, triggeredBy, temporalRunId: info.runId, ...(scheduleId ? { scheduleId } : {}),
       ...(input.runAt ? { runAt: input.runAt } : {}), ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}), ...(input.row ? { row: input.row } : {}),
+      ...(input.priority !== undefined ? { priority: input.priority } : {}), ...(input.concurrencyKey !== undefined ? { concurrencyKey: input.concurrencyKey } : {}),
     });
   }
   const { definition, tasks } = await dagLocal.loadDag({ workflow: input.workflow, version });
+  // A limited workflow's run takes its slot once, before its first node; a continued execution still holds it.
+  if (fresh && definition.concurrency) {
+    const slot = await waitForRunSlot(input, runId, definition.concurrency);
+    if (slot !== 'go') return { status: slot };
+  }
   if (input.rerunOf && input.snapshot) {
     const reused = Object.entries(input.snapshot.outputs).map(([nodeId, output]) => ({ nodeId, status: 'complete' as const, output, reason: { reusedFrom: input.rerunOf } }));
     await recordSteps(runId, reused);

@@ -77,7 +77,7 @@ describe('concurrency limits', function () {
     const { queues } = (await h.request('GET', '/api/queues')).body;
     const single = queues.find((q: { task: string }) => q.task === 'single');
     assert.deepEqual({ ...single, oldestQueuedMs: typeof single.oldestQueuedMs }, {
-      task: 'single', limit: 1, perKey: null, key: null, running: 1, queued: 20, oldestQueuedMs: 'number',
+      task: 'single', kind: 'task', limit: 1, perKey: null, key: null, running: 1, queued: 20, oldestQueuedMs: 'number',
       keys: [{ key: '', running: 1, queued: 20, oldestQueuedMs: single.keys[0].oldestQueuedMs }],
     });
     assert.deepEqual(queues.map((q: { task: string }) => q.task).sort(), ['latest', 'limited', 'newest', 'per-key', 'single'], 'only limited tasks');

@@ -25,8 +25,8 @@ describe('replay over committed histories (taskRun, dagRun)', () => {
     const results = await replayAll((await suite()).workflowBundle);
     assert.ok(results.length >= 15, `expected the committed histories, found ${results.length}`);
     // Paths issue 8 asked to pin: delayed, rescheduled and expired runs, and a run a Schedule started;
-    // issue 12: a run that waited for a concurrency slot.
-    for (const name of ['taskRun-api-delayed', 'taskRun-api-rescheduled', 'taskRun-api-expired', 'taskRun-schedule-started', 'taskRun-api-queued']) {
+    // issue 12: a run that waited for a concurrency slot, and a DAG run that waited for its workflow's.
+    for (const name of ['taskRun-api-delayed', 'taskRun-api-rescheduled', 'taskRun-api-expired', 'taskRun-schedule-started', 'taskRun-api-queued', 'dagRun-queued']) {
       assert.ok(results.some((r) => r.workflowId === `${name}.json`), `history ${name}.json is missing`);
     }
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);

@@ -21,8 +21,9 @@ import { executeWorkflow } from '../../services/execute-workflow.js';
 import { signalRun } from '../../services/signal-run.js';
 import { parseBody } from '../../services/validate.js';
 
-// A workflow run has a priority (Temporal's priorityKey, inherited by its nodes); concurrency keys are a task's.
-const executeBody = triggerBody.omit({ concurrencyKey: true });
+// A workflow run's priority is Temporal's priorityKey (inherited by its nodes) and its place among
+// queued runs of a limited workflow; concurrencyKey overrides the key of the workflow's `concurrency`.
+const executeBody = triggerBody;
 const approveBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(2_000).optional() });
 const executionsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -100,7 +101,7 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
       const now = Date.now();
       const runAt = body.delay && body.delay.getTime() > now ? body.delay : undefined;
       const { run, created, version } = await executeWorkflow(deps, {
-        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: body.triggeredBy ?? 'api', idempotencyKey: body.idempotencyKey, tags: body.tags, priority: body.priority,
+        slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: body.triggeredBy ?? 'api', idempotencyKey: body.idempotencyKey, tags: body.tags, priority: body.priority, concurrencyKey: body.concurrencyKey,
         runAt, expiresAt: body.ttl ? expiresAtFor(body.ttl, runAt, now) : undefined,
       });
       res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });

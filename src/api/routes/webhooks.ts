@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { deleteWebhook, findWebhook, insertWebhook, listWebhooks } from '../../db/webhooks.repository.js';
 import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, notFound } from '../../services/errors.js';
+import { notFound } from '../../services/errors.js';
 import { concurrencyKey, priorityParam } from '../schemas.js';
 import { SIGNATURE_HEADER, verifySignature, type RawBodyRequest } from '../signature.js';
 import { triggerRun } from '../../services/trigger.js';
@@ -58,14 +58,13 @@ export function webhookRoutes(deps: ApiDeps, admit: Admit): Router {
     if (!hook) throw notFound('webhook', req.params.id);
     verifySignature(req.get(SIGNATURE_HEADER), hook.secret, (req as RawBodyRequest).rawBody ?? Buffer.alloc(0));
     const { priority, concurrencyKey: key } = parseBody(deliveryQuery, req.query, 'invalid_query');
-    if (key !== undefined && hook.target !== 'task') throw new ApiError(400, 'invalid_query', 'concurrencyKey: applies to task webhooks', [{ field: 'concurrencyKey', message: 'applies to task webhooks' }]);
     const task = hook.target === 'task' ? registry.get(hook.task) : undefined;
     if (hook.target === 'task' && !task) throw notFound('task', hook.task);
     const release = admit(1);
     try {
       const { run } = task
         ? await triggerRun(deps, { task, inputs: req.body ?? null, triggeredBy: 'webhook', priority, concurrencyKey: key })
-        : await executeWorkflow(deps, { slug: hook.task, inputs: req.body ?? null, triggeredBy: 'webhook', priority });
+        : await executeWorkflow(deps, { slug: hook.task, inputs: req.body ?? null, triggeredBy: 'webhook', priority, concurrencyKey: key });
       res.status(202).json(triggerView(deps, run));
     } finally {
       release();

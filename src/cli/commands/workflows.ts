@@ -82,9 +82,11 @@ function activateCommand(): Command {
 
 function runCommand(): Command {
   const command = new Command('run').description("start a run of the workflow's active version").argument('<slug>');
-  addStartOptions(command).action(async (slug: string, options: StartOptions, self: Command) => {
-    process.exitCode = await startAndReport(self, path(slug, '/execute'), options);
-  });
+  addStartOptions(command)
+    .option('--concurrency-key <key>', "count the run against this key instead of the workflow's concurrency key expression")
+    .action(async (slug: string, options: StartOptions, self: Command) => {
+      process.exitCode = await startAndReport(self, path(slug, '/execute'), options);
+    });
   return withExamples(command, `conveyor workflows run onboard --input '{"userId":"u1"}' --follow`);
 }
 
