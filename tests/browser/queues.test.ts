@@ -3,15 +3,13 @@
 import assert from 'node:assert/strict';
 import { useHarness } from '../support/harness.js';
 import { CONCURRENCY_TASKS } from '../support/concurrency.js';
-import { horizontalOverflow, launchBrowser, screenshot, type TestBrowser } from './browser.js';
+import { horizontalOverflow, screenshot, useBrowser } from './browser.js';
 
 describe('dashboard: concurrency queues, priority and concurrency key', function () {
   this.timeout(180_000);
   const h = useHarness({ tasksDir: CONCURRENCY_TASKS });
-  let browser: TestBrowser;
+  const browser = useBrowser();
   const open: string[] = [];
-  before(async () => (browser = await launchBrowser()));
-  after(async () => browser?.close());
   afterEach(async () => {
     // Long runs hold their slots until cancelled: end them all, and wait for them to end.
     const ids = open.splice(0);
