@@ -44,7 +44,7 @@ export function openApiDocument(deps: Pick<ApiDeps, 'registry'>): object {
       '/health': { get: { summary: 'Liveness', security: [], responses: { '200': ok('process is up') } } },
       '/ready': { get: { summary: 'Temporal and Postgres reachable', security: [], responses: { '200': ok('ready'), '503': errorResponse('a dependency is down') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text exposition format' } } } },
-      '/api/tasks': { get: { summary: 'List tasks with their input JSON Schema', responses: { '200': ok('tasks'), ...clientErrors } } },
+      '/api/tasks': { get: { summary: 'List tasks with their input JSON Schema and concurrency ({limit, perKey, key, onLimit} or null)', responses: { '200': ok('tasks'), ...clientErrors } } },
       '/api/tasks/{slug}': {
         post: {
           summary: 'Trigger a run (inputs per task: components TaskInput_<slug>)',

@@ -5,7 +5,7 @@ import { importMapHash, importMapOf, loadAssets, makeAsset, type Asset } from '.
 import { moduleClosure } from './module-graph.js';
 
 /** Client-side routes: each answers with the HTML shell, and the app draws the page. */
-const PAGES = /^\/(?:|runs(?:\/[^/]+)?|tasks|workflows(?:\/[^/]+)?|schedules|workers|login)\/?$/;
+const PAGES = /^\/(?:|runs(?:\/[^/]+)?|tasks|workflows(?:\/[^/]+)?|schedules|queues|workers|login)\/?$/;
 
 /** The page module each route shows (main.js imports pages lazily; the shell preloads the one it needs). */
 function pageModule(urlPath: string): string {

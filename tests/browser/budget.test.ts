@@ -31,6 +31,7 @@ describe('dashboard: first-load budget with 10,000 runs', function () {
       ['workflows', '/workflows', 'table.plain'],
       ['schedules', '/schedules', '.schedules-page'],
       ['workers', '/workers', '[data-worker]'],
+      ['queues', '/queues', '[data-testid="queues-empty"]'],
     ];
     const report: Record<string, { jsCssGzipBytes: number; files: number; firstRenderMs: number }> = {};
     for (const [name, path, selector] of pages) {

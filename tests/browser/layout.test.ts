@@ -1,5 +1,5 @@
-// Layout: no horizontal scroll at 1280 px and at 390 px (a phone) on the runs and run pages,
-// and a 10,000-line log that keeps only the visible part in the DOM.
+// Layout: no horizontal scroll at 1280 px and at 390 px (a phone) on the runs, run and tasks pages
+// (the queues page's check is in queues.test.ts), and a 10,000-line log that keeps only the visible part in the DOM.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { useHarness } from '../support/harness.js';
@@ -23,7 +23,7 @@ describe('dashboard: layout and a long log', function () {
   });
 
   for (const width of [1280, 390]) {
-    it(`has no horizontal scroll at ${width} px on the runs and run pages`, async () => {
+    it(`has no horizontal scroll at ${width} px on the runs, run and tasks pages`, async () => {
       const page = await browser.page({ width, height: 844 });
       await page.goto(`${h.apiUrl}/runs`);
       await page.locator('tr[data-run]').first().waitFor();
@@ -34,6 +34,9 @@ describe('dashboard: layout and a long log', function () {
       await page.locator('.run-title [data-status="complete"]').waitFor();
       await screenshot(page, `run-${width}`);
       assert.equal(await horizontalOverflow(page), 0, 'run page');
+      await page.goto(`${h.apiUrl}/tasks?run=echo`);
+      await page.locator('[data-task="echo"] select[name="priority"]').waitFor();
+      assert.equal(await horizontalOverflow(page), 0, 'tasks page with a run form open');
     });
   }
 

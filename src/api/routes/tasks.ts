@@ -21,6 +21,12 @@ function inputSchema(task: Task): unknown {
   }
 }
 
+/** A task's limits as the dashboard shows them (its run form offers a concurrency key when set). */
+function concurrencyView(task: Task) {
+  const c = task.concurrency;
+  return c ? { limit: c.limit ?? null, perKey: c.perKey ?? null, key: c.keySource ?? null, onLimit: c.onLimit } : null;
+}
+
 /** Runs `fn` over `items`, at most `limit` at a time, keeping order. */
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -45,7 +51,9 @@ export function taskRoutes(deps: ApiDeps, admit: Admit): Router {
 
   router.get('/api/tasks', (_req, res) => {
     res.json({
-      tasks: registry.list().map((task) => ({ slug: task.slug, name: task.name, description: task.description ?? null, inputSchema: inputSchema(task) })),
+      tasks: registry.list().map((task) => ({
+        slug: task.slug, name: task.name, description: task.description ?? null, inputSchema: inputSchema(task), concurrency: concurrencyView(task),
+      })),
     });
   });
 

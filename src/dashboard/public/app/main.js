@@ -9,6 +9,7 @@ import { Layout } from './components/layout.js';
 
 const LoginPage = lazy(() => import('./pages/login.js'), 'LoginPage');
 const RunPage = lazy(() => import('./pages/run.js'), 'RunPage');
+const QueuesPage = lazy(() => import('./pages/queues.js'), 'QueuesPage');
 const RunsPage = lazy(() => import('./pages/runs.js'), 'RunsPage');
 const SchedulesPage = lazy(() => import('./pages/schedules.js'), 'SchedulesPage');
 const TasksPage = lazy(() => import('./pages/tasks.js'), 'TasksPage');
@@ -24,6 +25,7 @@ function page(path, query, onLogin) {
     case 'workflows': return html`<${WorkflowsPage} key=${segments[1] ?? ''} slug=${segments[1]} query=${query} />`;
     case 'schedules': return html`<${SchedulesPage} />`;
     case 'workers': return html`<${WorkersPage} />`;
+    case 'queues': return html`<${QueuesPage} />`;
     default: return html`<${RunsPage} query=${query} />`;
   }
 }

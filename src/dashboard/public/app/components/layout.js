@@ -8,6 +8,7 @@ const LINKS = [
   ['/tasks', 'Tasks'],
   ['/workflows', 'Workflows'],
   ['/schedules', 'Schedules'],
+  ['/queues', 'Queues'],
   ['/workers', 'Workers'],
 ];
 

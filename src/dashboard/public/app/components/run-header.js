@@ -4,6 +4,9 @@ import { html } from '../lib/html.js';
 import { formatDuration, formatTime, runDuration } from '../lib/format.js';
 import { StatusBadge } from './status-badge.js';
 
+const PRIORITY_NAMES = { 1: 'high', 3: 'normal', 5: 'low' };
+const DEFAULT_PRIORITY = 3;
+
 function Meta({ label, children }) {
   return html`<div class="meta"><span class="meta-label">${label}</span><span class="meta-value">${children}</span></div>`;
 }
@@ -23,6 +26,9 @@ export function RunHeader({ run }) {
     <div class="meta-grid">
       <${Meta} label="attempt">${run.attempt}</${Meta}>
       <${Meta} label="triggered by">${run.triggeredBy}</${Meta}>
+      ${run.priority !== undefined && run.priority !== null && run.priority !== DEFAULT_PRIORITY
+        ? html`<${Meta} label="priority"><span data-testid="run-priority">${run.priority}${PRIORITY_NAMES[run.priority] ? ` (${PRIORITY_NAMES[run.priority]})` : ''}</span></${Meta}>` : null}
+      ${run.concurrencyKey ? html`<${Meta} label="concurrency key"><span class="mono" data-testid="run-concurrency-key">${run.concurrencyKey}</span></${Meta}>` : null}
       ${run.scheduleId ? html`<${Meta} label="schedule">${run.scheduleId}</${Meta}>` : null}
       <${Meta} label="created">${formatTime(run.createdAt)}</${Meta}>
       <${Meta} label="started">${formatTime(run.startedAt)}</${Meta}>

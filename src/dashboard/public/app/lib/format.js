@@ -11,6 +11,12 @@ export function formatDuration(ms) {
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
+/** How long something has waited, in whole seconds below a minute ("12 s"). */
+export function formatAge(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '–';
+  return ms < 60_000 ? `${Math.floor(Math.max(0, ms) / 1000)} s` : formatDuration(ms);
+}
+
 export function formatTime(iso) {
   if (!iso) return '–';
   const at = new Date(iso);

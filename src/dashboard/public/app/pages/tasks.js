@@ -6,6 +6,11 @@ import { ErrorBox } from '../components/error-box.js';
 import { JsonTree } from '../components/json-tree.js';
 import { RunForm } from '../components/run-form.js';
 
+function limitsText({ limit, perKey, key, onLimit }) {
+  const parts = [limit ? `limit ${limit}` : null, perKey ? `per key ${perKey}` : null, key ? `key ${key}` : null, onLimit && onLimit !== 'queue' ? onLimit : null];
+  return parts.filter(Boolean).join(' · ');
+}
+
 function TaskCard({ task, open, onToggle }) {
   return html`<article class="card" data-task=${task.slug}>
     <div class="card-head">
@@ -13,8 +18,9 @@ function TaskCard({ task, open, onToggle }) {
       <button class="primary" data-action="run" onClick=${onToggle}>${open ? 'Close' : 'Run'}</button>
     </div>
     ${task.description ? html`<p>${task.description}</p>` : null}
+    ${task.concurrency ? html`<div class="muted" data-testid="task-concurrency">concurrency: ${limitsText(task.concurrency)} · <a href="/queues">queues</a></div>` : null}
     ${task.inputSchema ? html`<details><summary>input schema</summary><${JsonTree} value=${task.inputSchema} /></details>` : html`<div class="muted">no input schema</div>`}
-    ${open ? html`<${RunForm} target=${`/api/tasks/${encodeURIComponent(task.slug)}`} schema=${task.inputSchema} onClose=${onToggle} />` : null}
+    ${open ? html`<${RunForm} target=${`/api/tasks/${encodeURIComponent(task.slug)}`} schema=${task.inputSchema} concurrency=${task.concurrency} onClose=${onToggle} />` : null}
   </article>`;
 }
 
