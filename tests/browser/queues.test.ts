@@ -68,6 +68,28 @@ describe('dashboard: concurrency queues, priority and concurrency key', function
     assert.equal(await horizontalOverflow(page), 0, 'queues page at 390 px');
   });
 
+  it("shows a workflow's own limit as its queue, linked to the workflow's runs", async () => {
+    const slug = 'limited-flow';
+    const created = await h.request('POST', '/api/workflows', { slug, concurrency: { limit: 1 }, nodes: [{ id: 'work', task: 'nap', inputs: { ms: 120_000 } }] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 })).status, 200);
+    const execute = async () => {
+      const res = await h.request('POST', `/api/workflows/${slug}/execute`, { inputs: {} });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      open.push(res.body.id);
+      return res.body.id as string;
+    };
+    const holder = await execute();
+    await h.waitForRun(holder, (r) => r.status === 'running');
+    await h.waitForRun(await execute(), (r) => r.status === 'queued');
+    const page = await browser.page();
+    await page.goto(`${h.apiUrl}/queues`);
+    const queue = page.locator(`[data-queue="workflow:${slug}"][data-running="1"][data-queued="1"]`);
+    await queue.waitFor();
+    await queue.locator(`h2 a[href="/runs?workflow=${slug}"]`).waitFor();
+    await queue.locator(`[data-field="queued"] a[href="/runs?workflow=${slug}&status=queued"]`).waitFor();
+  });
+
   it('sends the priority and concurrency key from the run form, and the run page shows them', async () => {
     const page = await browser.page();
     await page.goto(`${h.apiUrl}/tasks`);

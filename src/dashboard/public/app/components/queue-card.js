@@ -28,9 +28,10 @@ function KeyRows({ queue, readAt, now }) {
   </table>`;
 }
 
-/** `linked`: the scope is a task the tasks list knows (its runs are one click away). */
+/** `linked`: the scope is a workflow, or a task the tasks list knows (its runs are one click away). */
 export function QueueCard({ queue, linked, readAt, now }) {
-  const runsOf = (status) => `/runs${queryString({ task: queue.task, status })}`;
+  const runsOf = (status) =>
+    `/runs${queryString(queue.kind === 'workflow' ? { workflow: queue.task.slice('workflow:'.length), status } : { task: queue.task, status })}`;
   const count = (n, status) => (linked && n > 0 ? html`<a href=${runsOf(status)}>${n}</a>` : n);
   const showKeys = queue.keys.length > 0 && (queue.perKey !== null || queue.keys.some((k) => k.key !== ''));
   return html`<article class="card queue" data-queue=${queue.task} data-running=${queue.running} data-queued=${queue.queued}>
