@@ -25,7 +25,7 @@ export const DAG_RUN_WORKFLOW = 'dagRun';
 export const isConveyorAction = (workflowType: string | undefined) => workflowType === TASK_RUN_WORKFLOW || workflowType === DAG_RUN_WORKFLOW;
 /** What a schedule starts: runs of a task, or of a DAG workflow's active version (resolved when it fires). */
 export type ScheduleTarget = { task: string; workflow?: undefined } | { workflow: string; task?: undefined };
-/** A task schedule's runs: their priority (the order queued runs take a slot) and concurrency key. */
+/** A schedule's runs: their priority (the order queued runs take a slot) and concurrency key. */
 export type ScheduleRunOptions = Pick<TaskRunInput, 'priority' | 'concurrencyKey'>;
 /** Memo key on schedules Conveyor creates: names the task, so a list needs no describe per schedule. */
 export const MEMO_TASK = 'conveyorTask';
@@ -62,7 +62,7 @@ export function buildAction(
   const input =
     target.task !== undefined
       ? ({ task: target.task, inputs, triggeredBy: 'schedule', ...definedOnly(runOptions) } satisfies TaskRunInput)
-      : { workflow: target.workflow, inputs, triggeredBy: 'schedule' };
+      : { workflow: target.workflow, inputs, triggeredBy: 'schedule', ...definedOnly(runOptions) };
   return {
     type: 'startWorkflow',
     workflowType: target.task !== undefined ? TASK_RUN_WORKFLOW : DAG_RUN_WORKFLOW,
@@ -83,14 +83,12 @@ const definedOnly = (o: ScheduleRunOptions): ScheduleRunOptions => Object.fromEn
 export function actionInput(description: Pick<ScheduleDescription, 'action'>): (ScheduleTarget & { inputs?: unknown } & ScheduleRunOptions) | undefined {
   const first = description.action.args?.[0] as { task?: unknown; workflow?: unknown; inputs?: unknown; priority?: unknown; concurrencyKey?: unknown } | null | undefined;
   if (typeof first !== 'object' || first === null) return undefined;
-  if (description.action.workflowType === DAG_RUN_WORKFLOW && typeof first.workflow === 'string') return { workflow: first.workflow, inputs: first.inputs };
-  if (typeof first.task === 'string') {
-    return {
-      task: first.task, inputs: first.inputs,
-      ...(typeof first.priority === 'number' ? { priority: first.priority } : {}),
-      ...(typeof first.concurrencyKey === 'string' ? { concurrencyKey: first.concurrencyKey } : {}),
-    };
-  }
+  const runOptions = {
+    ...(typeof first.priority === 'number' ? { priority: first.priority } : {}),
+    ...(typeof first.concurrencyKey === 'string' ? { concurrencyKey: first.concurrencyKey } : {}),
+  };
+  if (description.action.workflowType === DAG_RUN_WORKFLOW && typeof first.workflow === 'string') return { workflow: first.workflow, inputs: first.inputs, ...runOptions };
+  if (typeof first.task === 'string') return { task: first.task, inputs: first.inputs, ...runOptions };
   return undefined;
 }
 
@@ -121,9 +119,9 @@ export function scheduleView(d: ScheduleDescription) {
   const input = actionInput(d);
   return {
     id: d.scheduleId,
-    ...(d.action.workflowType === DAG_RUN_WORKFLOW
-      ? { workflow: input?.workflow ?? null }
-      : { task: input?.task ?? null, priority: input?.priority ?? DEFAULT_PRIORITY, concurrencyKey: input?.concurrencyKey ?? null }),
+    ...(d.action.workflowType === DAG_RUN_WORKFLOW ? { workflow: input?.workflow ?? null } : { task: input?.task ?? null }),
+    priority: input?.priority ?? DEFAULT_PRIORITY,
+    concurrencyKey: input?.concurrencyKey ?? null,
     inputs: input?.inputs ?? null,
     ...specView(d.spec),
     overlap: (d.policies.overlap ?? 'SKIP').toLowerCase(),

@@ -224,6 +224,35 @@ describe('DAG workflow runs', function () {
     }
   });
 
+  it("a workflow schedule's runs carry its priority and concurrency key; PATCH changes them", async () => {
+    const slug = `wf-sched-prio-${++counter}`;
+    await h.request('POST', '/api/workflows', { slug, nodes: [{ id: 'tick', task: 'noop' }], edges: [] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const created = await h.request('POST', '/api/schedules', { workflow: slug, every: '1h', paused: true, priority: 'high', concurrencyKey: 'tenant-9' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const scheduleId: string = created.body.id;
+    const runOf = async () => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const run = await h.directDb.selectFrom('runs').selectAll().where('schedule_id', '=', scheduleId).orderBy('created_at', 'desc').executeTakeFirst();
+        if (run) return h.waitForRun(run.id);
+        assert.ok(Date.now() < deadline, 'the schedule started no run');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      assert.deepEqual([created.body.workflow, created.body.priority, created.body.concurrencyKey], [slug, 1, 'tenant-9']);
+      assert.equal((await h.request('POST', `/api/schedules/${scheduleId}/trigger`)).status, 202);
+      const ran = await runOf();
+      assert.deepEqual([ran.kind, ran.status, ran.priority, ran.concurrency_key], ['workflow', 'complete', 1, 'tenant-9']);
+      const patched = await h.request('PATCH', `/api/schedules/${scheduleId}`, { priority: 4 });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      assert.deepEqual([patched.body.priority, patched.body.concurrencyKey], [4, 'tenant-9']);
+    } finally {
+      assert.equal((await h.request('DELETE', `/api/schedules/${scheduleId}`)).status, 204);
+    }
+  });
+
   it('cancel: over the API (with its reason) and by `temporal workflow cancel`; running and waiting nodes end cancelled', async () => {
     const def = { nodes: [{ id: 'nap', type: 'sleep', duration: '1m' }, { id: 'busy', task: 'sleepy', inputs: { ms: 60_000 } }, { id: 'after', task: 'noop' }], edges: [{ from: 'nap', to: 'after' }] };
     const viaApi = await execute(def);

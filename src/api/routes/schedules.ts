@@ -39,12 +39,10 @@ const fields = {
   // Temporal raises a shorter catch-up window to 10 s anyway.
   catchupWindow: duration('catchupWindow', 10_000).optional(),
   paused: z.boolean().optional(),
-  // Task schedules only: the runs' priority and concurrency key, as on a trigger.
+  // The runs' priority and concurrency key, as on a trigger.
   priority: priority.optional(),
   concurrencyKey: concurrencyKey.optional(),
 };
-const taskOnly = (b: { workflow?: string; priority?: number; concurrencyKey?: string }) => b.workflow === undefined || (b.priority === undefined && b.concurrencyKey === undefined);
-const TASK_ONLY = { message: 'priority and concurrencyKey apply to task schedules', path: ['priority'] };
 
 export const scheduleCreateBody = z
   .strictObject({
@@ -54,8 +52,7 @@ export const scheduleCreateBody = z
     ...fields,
   })
   .refine((b) => (b.task === undefined) !== (b.workflow === undefined), { message: 'give exactly one of task or workflow', path: ['task'] })
-  .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] })
-  .refine(taskOnly, TASK_ONLY);
+  .refine((b) => (b.cron === undefined) !== (b.every === undefined), { message: 'give exactly one of cron or every', path: ['cron'] });
 
 export const schedulePatchBody = z
   .strictObject({ id: z.string().optional(), task: z.string().optional(), workflow: z.string().optional(), ...fields })
@@ -144,7 +141,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
     if (body.task !== undefined && body.task !== current?.task) throw immutable('task');
     if (body.workflow !== undefined && body.workflow !== current?.workflow) throw immutable('workflow');
     const runOptions = { ...(body.priority !== undefined ? { priority: body.priority } : {}), ...(body.concurrencyKey !== undefined ? { concurrencyKey: body.concurrencyKey } : {}) };
-    if (Object.keys(runOptions).length && current?.task === undefined) throw new ApiError(400, 'invalid_body', TASK_ONLY.message, [{ field: 'priority', message: TASK_ONLY.message }]);
+    if (Object.keys(runOptions).length && !current) throw new ApiError(400, 'invalid_schedule', "the schedule's action has no input to carry a priority or concurrency key");
     if (body.inputs !== undefined) {
       if (!current) throw new ApiError(400, 'invalid_schedule', 'the schedule\'s action has no input whose inputs could change');
       const task = current.task !== undefined ? registry.get(current.task) : undefined;
