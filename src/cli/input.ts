@@ -28,3 +28,8 @@ export async function readJsonInput(spec: string | undefined, stdin: NodeJS.Read
     throw usageError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+/** `--priority`: a number stays a number ("2" → 2); the API refuses anything but 1-5 or high/normal/low. */
+export function priorityOption(text: string): number | string {
+  return /^\d+$/.test(text) ? Number(text) : text;
+}

@@ -13,6 +13,8 @@ interface ScheduleJson {
   catchupWindow: string;
   paused: boolean;
   inputs: unknown;
+  priority: number;
+  concurrencyKey: string | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,8 +50,10 @@ describe('conveyor schedules (real process, real API, Temporal and worker)', fun
     const created = await ok(['schedules', 'create', '--id', 'cli-every', '--task', 'noop', '--every', '1h', '--paused']);
     assert.match(created, /^every: +1h$/m);
 
-    const updated = await json(['schedules', 'update', 'cli-every', '--every', '1m', '--overlap', 'allow_all']);
-    assert.deepEqual([updated.every, updated.overlap, updated.paused], ['1m', 'allow_all', true]);
+    const updated = await json(['schedules', 'update', 'cli-every', '--every', '1m', '--overlap', 'allow_all', '--priority', 'high', '--concurrency-key', 'nightly']);
+    assert.deepEqual([updated.every, updated.overlap, updated.paused, updated.priority, updated.concurrencyKey], ['1m', 'allow_all', true, 1, 'nightly']);
+    assert.match(await ok(['schedules', 'get', 'cli-every']), /^concurrency key: +nightly$/m);
+    assert.equal((await json(['schedules', 'update', 'cli-every', '--priority', '4'])).priority, 4);
 
     // Temporal's list is eventually consistent.
     const listed = await until(async () => JSON.parse(await ok(['schedules', 'list', '-o', 'json'])) as ScheduleJson[], (l) => l.length === 2);

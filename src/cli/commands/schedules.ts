@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { contextOf, withExamples } from '../context.js';
 import { usageError } from '../errors.js';
-import { readJsonInput } from '../input.js';
+import { priorityOption, readJsonInput } from '../input.js';
 import { fields, print, printJson, printList, shortTime, textOrJsonOption } from '../output.js';
 
 interface ScheduleView {
@@ -31,6 +31,8 @@ function printSchedule(format: string, schedule: ScheduleView): void {
     ['overlap', schedule.overlap],
     ['catchup window', schedule.catchupWindow],
     ['paused', schedule.paused],
+    ['priority', schedule.priority],
+    ['concurrency key', schedule.concurrencyKey ?? undefined],
     ['inputs', schedule.inputs],
     ['next', schedule.nextActionTimes.map(shortTime).join(', ') || '-'],
     ['recent runs', schedule.recentRuns.map((r) => r.id).join(', ') || '-'],
@@ -66,6 +68,8 @@ interface SpecOptions {
   input?: string;
   overlap?: string;
   catchupWindow?: string;
+  priority?: string;
+  concurrencyKey?: string;
   output: string;
 }
 
@@ -78,14 +82,17 @@ function addSpecOptions(command: Command): Command {
     .option('-i, --input <json|@file|@->', 'inputs of every run')
     .addOption(new Option('--overlap <policy>', 'when a run is still going').choices(OVERLAPS))
     .option('--catchup-window <duration>', 'how late a missed action may still start')
+    .option('--priority <1-5|high|normal|low>', "the runs' order for a concurrency slot: 1 (high) first, 5 (low) last; default 3")
+    .option('--concurrency-key <key>', 'count the runs against this key instead of the concurrency key expression')
     .addOption(textOrJsonOption());
 }
 
 /** The request body: the flags given, nothing else (absent means "unchanged" to PATCH). */
 async function specBody(options: SpecOptions, extra: Record<string, unknown>): Promise<Record<string, unknown>> {
   const inputs = await readJsonInput(options.input);
-  const { cron, every, timezone, overlap, catchupWindow } = options;
-  return Object.fromEntries(Object.entries({ ...extra, cron, every, timezone, inputs, overlap, catchupWindow }).filter(([, v]) => v !== undefined));
+  const { cron, every, timezone, overlap, catchupWindow, concurrencyKey } = options;
+  const priority = options.priority === undefined ? undefined : priorityOption(options.priority);
+  return Object.fromEntries(Object.entries({ ...extra, cron, every, timezone, inputs, overlap, catchupWindow, priority, concurrencyKey }).filter(([, v]) => v !== undefined));
 }
 
 function createCommand(): Command {
@@ -101,7 +108,7 @@ function createCommand(): Command {
     const body = await specBody(options, { id: options.id, task: options.task, workflow: options.workflow, paused: options.paused });
     printSchedule(options.output, await contextOf(self).api.request<ScheduleView>('POST', '/api/schedules', body));
   });
-  return withExamples(command, `conveyor schedules create --id nightly --task report --cron '0 3 * * *' --timezone Europe/Paris`, 'conveyor schedules create --task hello --every 15m --input \'{"name":"Ada"}\'');
+  return withExamples(command, `conveyor schedules create --id nightly --task report --cron '0 3 * * *' --timezone Europe/Paris`, 'conveyor schedules create --task hello --every 15m --input \'{"name":"Ada"}\'', 'conveyor schedules create --workflow onboard --every 1h --priority low --concurrency-key nightly');
 }
 
 function updateCommand(): Command {

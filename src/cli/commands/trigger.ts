@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { contextOf, runLink, withExamples } from '../context.js';
 import { EXIT } from '../errors.js';
-import { readJsonInput } from '../input.js';
+import { priorityOption, readJsonInput } from '../input.js';
 import { printJson } from '../output.js';
 import { watchRun, type RunView } from '../run-outcome.js';
 
@@ -45,8 +45,7 @@ export async function startAndReport(command: Command, path: string, options: St
     ...(options.delay ? { delay: options.delay } : {}),
     ...(options.ttl ? { ttl: options.ttl } : {}),
     ...(options.tag?.length ? { tags: options.tag } : {}),
-    // A number stays a number ("2" → 2); the API refuses anything but 1-5 or the three words.
-    ...(options.priority !== undefined ? { priority: /^\d+$/.test(options.priority) ? Number(options.priority) : options.priority } : {}),
+    ...(options.priority !== undefined ? { priority: priorityOption(options.priority) } : {}),
     ...(options.concurrencyKey !== undefined ? { concurrencyKey: options.concurrencyKey } : {}),
   };
   const run = await ctx.api.request<RunView>('POST', path, body);
