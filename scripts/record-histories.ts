@@ -46,6 +46,25 @@ const SCENARIOS: { name: string; input: TaskRunInput; cancel?: 'signal' | 'cance
   { name: 'api-expired', input: { task: 'noop' }, viaApi: true, timing: { expiresAt: -1_000 } },
 ];
 
+/** Exported as operators export histories: `temporal workflow show --output json`. */
+async function saveHistory(cliPath: string, address: string, workflowId: string, file: string): Promise<void> {
+  const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
+  await writeFile(file, stdout);
+  console.log(`recorded ${file}`);
+}
+
+/** Starts a holder, then (once it holds the slot) the run to record, which waits in line; lets both end. */
+async function whileQueued(db: Kysely<Database>, startHolder: () => Promise<{ result(): Promise<unknown> }>, startQueued: () => Promise<{ workflowId: string; result(): Promise<unknown> }>): Promise<string> {
+  const holder = await startHolder();
+  while (!(await db.selectFrom('concurrency_slots').select('run_id').where('held', '=', true).executeTakeFirst())) await new Promise((r) => setTimeout(r, 100));
+  const queued = await startQueued();
+  while (!(await db.selectFrom('concurrency_slots').select('run_id').where('run_id', '=', queued.workflowId).where('held', '=', false).executeTakeFirst())) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await Promise.all([holder.result(), queued.result()]);
+  return queued.workflowId;
+}
+
 const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
 const timed = (timing: Timing | undefined): Partial<TaskRunInput> => ({
   ...(timing?.runAt !== undefined ? { runAt: iso(timing.runAt) } : {}),
@@ -69,9 +88,7 @@ async function recordScheduledRun(client: Client, cliPath: string, address: stri
   }
   await client.workflow.getHandle(workflowId).result();
   await schedule.delete();
-  const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
-  await writeFile(file, stdout);
-  console.log(`recorded ${file}`);
+  await saveHistory(cliPath, address, workflowId, file);
 }
 
 /**
@@ -93,16 +110,8 @@ async function recordQueuedRun(client: Client, connection: NativeConnection, db:
         args: [{ task: 'single', triggeredBy: 'api', options: taskOptions(task), ...input }],
         typedSearchAttributes: [{ key: ConveyorTask, value: 'single' }, { key: ConveyorTriggeredBy, value: 'api' as const }],
       });
-    const holder = await start('history-queued-holder', { inputs: { ms: 3_000 } });
-    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('held', '=', true).executeTakeFirst())) await new Promise((r) => setTimeout(r, 100));
-    const queued = await start('history-api-queued', { inputs: { ms: 10 }, priority: 1, concurrencyKey: 'recorded' });
-    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('run_id', '=', queued.workflowId).where('held', '=', false).executeTakeFirst())) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await Promise.all([holder.result(), queued.result()]);
-    const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', queued.workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
-    await writeFile(file, stdout);
-    console.log(`recorded ${file}`);
+    const queued = await whileQueued(db, () => start('history-queued-holder', { inputs: { ms: 3_000 } }), () => start('history-api-queued', { inputs: { ms: 10 }, priority: 1, concurrencyKey: 'recorded' }));
+    await saveHistory(cliPath, address, queued, file);
   });
 }
 
@@ -127,16 +136,8 @@ async function recordQueuedDagRun(client: Client, connection: NativeConnection, 
         args: [{ workflow: slug, version: 1, triggeredBy: 'api', ...input }],
         typedSearchAttributes: [{ key: ConveyorTask, value: slug }, { key: ConveyorTriggeredBy, value: 'api' as const }],
       });
-    const holder = await start('history-dag-queued-holder', { inputs: { ms: 3_000, customer: 'recorded' } });
-    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('held', '=', true).executeTakeFirst())) await new Promise((r) => setTimeout(r, 100));
-    const queued = await start('history-dag-queued', { inputs: { ms: 10, customer: 'other' }, priority: 1, concurrencyKey: 'recorded' });
-    while (!(await db.selectFrom('concurrency_slots').select('run_id').where('run_id', '=', queued.workflowId).where('held', '=', false).executeTakeFirst())) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await Promise.all([holder.result(), queued.result()]);
-    const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', queued.workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
-    await writeFile(file, stdout);
-    console.log(`recorded ${file}`);
+    const queued = await whileQueued(db, () => start('history-dag-queued-holder', { inputs: { ms: 3_000, customer: 'recorded' } }), () => start('history-dag-queued', { inputs: { ms: 10, customer: 'other' }, priority: 1, concurrencyKey: 'recorded' }));
+    await saveHistory(cliPath, address, queued, file);
   });
 }
 
@@ -219,9 +220,7 @@ async function recordDagRuns(client: Client, db: Kysely<Database>, cliPath: stri
       await handle.signal('approve', { nodeId: scenario.approve, approved: true, comment: 'recorded' });
     }
     await handle.result().catch(() => undefined);
-    const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', address], { maxBuffer: 64 * 1024 * 1024 });
-    await writeFile(file, stdout);
-    console.log(`recorded ${file}`);
+    await saveHistory(cliPath, address, handle.workflowId, file);
   }
 }
 
@@ -264,10 +263,7 @@ async function main(): Promise<void> {
           await handle.signal('reschedule', { runAt: iso(scenario.timing.rescheduleTo) });
         }
         await handle.result().catch(() => undefined);
-        // Exported as operators export histories: `temporal workflow show --output json`.
-        const { stdout } = await promisify(execFile)(cliPath, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', server.address], { maxBuffer: 64 * 1024 * 1024 });
-        await writeFile(file, stdout);
-        console.log(`recorded ${file}`);
+        await saveHistory(cliPath, server.address, handle.workflowId, file);
       }
       await recordScheduledRun(client, cliPath, server.address);
       await recordDagRuns(client, db, cliPath, server.address);
