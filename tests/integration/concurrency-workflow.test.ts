@@ -36,6 +36,15 @@ describe('concurrency limits on whole DAG workflow runs', function () {
     assert.ok(await stepOf(id), `run ${id} started its node`);
   };
 
+  /** A run holding the slot of `slug` (limit 1), and one more waiting behind it (`more`: trigger fields). */
+  const holderAndWaiter = async (slug: string, more: object = {}) => {
+    const holder = await execute(slug, { ms: 60_000 });
+    await holding(holder);
+    const waiter = await execute(slug, { ms: 10 }, more);
+    await queued(waiter);
+    return { holder, waiter };
+  };
+
   afterEach(async () => {
     for (let i = 0; i < 50 && (await h.directDb.selectFrom('concurrency_slots').select('run_id').execute()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await h.directDb.selectFrom('concurrency_slots').selectAll().execute(), [], 'every slot is released');
@@ -87,10 +96,7 @@ describe('concurrency limits on whole DAG workflow runs', function () {
 
   it('a cancelled queued run leaves the line: the next one starts once the holder ends', async () => {
     const slug = await define({ limit: 1 });
-    const holder = await execute(slug, { ms: 60_000 });
-    await holding(holder);
-    const leaving = await execute(slug, { ms: 10 });
-    await queued(leaving);
+    const { holder, waiter: leaving } = await holderAndWaiter(slug);
     const next = await execute(slug, { ms: 10 });
     assert.match((await queued(next)).queued_reason ?? '', /^limit 1, position 2$/);
     await cancel(leaving, 'no longer wanted');
@@ -105,10 +111,7 @@ describe('concurrency limits on whole DAG workflow runs', function () {
 
   it('a queued run cancelled by a Temporal cancel request ends cancelled and leaves the line', async () => {
     const slug = await define({ limit: 1 });
-    const holder = await execute(slug, { ms: 60_000 });
-    await holding(holder);
-    const leaving = await execute(slug, { ms: 10 });
-    await queued(leaving);
+    const { holder, waiter: leaving } = await holderAndWaiter(slug);
     await h.client.workflow.getHandle(leaving).cancel();
     const left = await h.waitForRun(leaving);
     assert.equal(left.status, 'cancelled');
@@ -159,10 +162,7 @@ describe('concurrency limits on whole DAG workflow runs', function () {
 
   it('a queued run whose ttl passes ends expired and leaves the line', async () => {
     const slug = await define({ limit: 1 });
-    const holder = await execute(slug, { ms: 60_000 });
-    await holding(holder);
-    const late = await execute(slug, { ms: 10 }, { ttl: '2s' });
-    await queued(late);
+    const { holder, waiter: late } = await holderAndWaiter(slug, { ttl: '2s' });
     const expired = await h.waitForRun(late);
     assert.equal(expired.status, 'expired');
     assert.equal(expired.error?.type, 'Expired');
@@ -203,10 +203,7 @@ describe('concurrency limits on whole DAG workflow runs', function () {
 
   it('a running DAG run terminated in Temporal: the reconciler closes its row and that frees its slot', async () => {
     const slug = await define({ limit: 1 });
-    const holder = await execute(slug, { ms: 60_000 });
-    await holding(holder);
-    const waiting = await execute(slug, { ms: 10 });
-    await queued(waiting);
+    const { holder, waiter: waiting } = await holderAndWaiter(slug);
     await h.client.workflow.getHandle(holder).terminate('operator');
     assert.equal((await h.waitForRun(waiting, (r) => r.status !== 'pending')).status, 'queued', 'the terminated run\'s row (and slot) is still open');
     await reconcileOnce({ db: h.db, client: h.client, logger, staleAfterMs: 0 });
