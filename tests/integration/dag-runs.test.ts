@@ -298,6 +298,20 @@ describe('DAG workflow runs', function () {
     assert.equal(cancelled.error?.message, 'changed plans');
   });
 
+  it('?wait answers 200 with the finished run and its steps when it ends in time, else 202', async () => {
+    const slug = `wf-wait-${++counter}`;
+    await h.request('POST', '/api/workflows', { slug, nodes: [{ id: 'say', task: 'echo', inputs: { message: '{{ inputs.text }}' } }], edges: [] });
+    await h.request('POST', `/api/workflows/${slug}/activate`, { version: 1 });
+    const done = await h.request('POST', `/api/workflows/${slug}/execute?wait=20s`, { inputs: { text: 'waited' } });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.status, 'complete');
+    assert.equal(stepOf(done.body.steps, 'say').output?.message, 'waited');
+    const slow = await h.request('POST', `/api/workflows/${slug}/execute?wait=1ms`, { inputs: { text: 'later' } });
+    assert.equal(slow.status, 202, JSON.stringify(slow.body));
+    assert.equal((await h.waitForRun(slow.body.id)).status, 'complete');
+    assert.equal((await h.request('POST', `/api/workflows/${slug}/execute?wait=2m`, { inputs: {} })).status, 400, 'wait over 60s');
+  });
+
   it('pause holds new nodes back, resume lets them run', async () => {
     const id = await execute({ nodes: [{ id: 'first', type: 'sleep', duration: '1s' }, { id: 'second', task: 'noop' }], edges: [{ from: 'first', to: 'second' }] });
     assert.equal((await h.request('POST', `/api/runs/${id}/pause`)).status, 202);

@@ -14,7 +14,9 @@ import type { Admit } from '../admission.js';
 import type { ApiDeps } from '../deps.js';
 import { expiresAtFor } from '../../runs/expiry.js';
 import { ApiError, notFound } from '../../services/errors.js';
-import { triggerBody } from '../schemas.js';
+import { triggerBody, waitQuery } from '../schemas.js';
+import { waitForRunEnd } from '../live/run-end.js';
+import { runDetail } from '../run-detail.js';
 import { runView, triggerView } from '../serialize.js';
 import { graphView } from '../dag-graph.js';
 import { executeWorkflow } from '../../services/execute-workflow.js';
@@ -96,6 +98,7 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
 
   router.post('/api/workflows/:slug/execute', async (req, res) => {
     const body = parseBody(executeBody, req.body ?? {});
+    const { wait } = parseBody(waitQuery, req.query, 'invalid_query');
     const release = admit(1);
     try {
       const now = Date.now();
@@ -104,6 +107,13 @@ export function dagRunRoutes(deps: ApiDeps, admit: Admit): Router {
         slug: req.params.slug, inputs: body.inputs ?? null, triggeredBy: body.triggeredBy ?? 'api', idempotencyKey: body.idempotencyKey, tags: body.tags, priority: body.priority, concurrencyKey: body.concurrencyKey,
         runAt, expiresAt: body.ttl ? expiresAtFor(body.ttl, runAt, now) : undefined,
       });
+      if (wait) {
+        // ?wait=30s: the finished run with its steps, as GET /api/runs/:id shows it, if it ends in time.
+        const gone = new AbortController();
+        res.once('close', () => gone.abort());
+        const latest = await waitForRunEnd(deps, run.id, wait, gone.signal);
+        if (latest && isTerminal(latest.status)) return void res.status(200).json(await runDetail(deps)(latest));
+      }
       res.status(created ? 202 : 200).json({ ...triggerView(deps, run), kind: 'workflow', workflow: { slug: run.workflow_slug, version } });
     } finally {
       release();
