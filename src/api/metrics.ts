@@ -46,7 +46,7 @@ const queueGauges = {
   queued: queueGauge('conveyor_queue_queued', 'Runs waiting for a concurrency slot'),
   oldestQueued: queueGauge('conveyor_queue_oldest_queued_seconds', 'Age of the oldest run waiting for a slot'),
 };
-const queueLimit = new Gauge({ name: 'conveyor_queue_limit', help: 'A limited task\'s or workflow\'s limit (limit, or perKey per key)', labelNames: ['task', 'kind'] as const, registers: [metricsRegistry] });
+const queueLimit = new Gauge({ name: 'conveyor_queue_limit', help: 'A limited task\'s, workflow\'s or node\'s limit (limit, or perKey per key)', labelNames: ['task', 'kind'] as const, registers: [metricsRegistry] });
 
 /** Reads the queues once per scrape (two queries: slots in use, limited workflows): no polling in between. */
 async function refreshQueueGauges(deps: Pick<ServiceDeps, 'db' | 'registry'>): Promise<void> {

@@ -78,12 +78,14 @@ export async function activateVersion(db: Db, slug: string, version: number): Pr
     .execute();
 }
 
-/** Every workflow whose active version has its own `concurrency`, with that config (GET /api/queues). */
-export async function limitedWorkflows(db: Db): Promise<Array<{ slug: string; concurrency: unknown }>> {
-  const { rows } = await sql<{ slug: string; concurrency: unknown }>`
-    SELECT d.slug, d.definition->'concurrency' AS concurrency
+/** Every workflow whose active version limits its runs or its nodes (`concurrency` on either), with those configs (GET /api/queues). */
+export async function limitedWorkflows(db: Db): Promise<Array<{ slug: string; concurrency: unknown; nodes: Array<{ id: string; concurrency: unknown }> }>> {
+  const { rows } = await sql<{ slug: string; concurrency: unknown; nodes: Array<{ id: string; concurrency: unknown }> }>`
+    SELECT d.slug, d.definition->'concurrency' AS concurrency,
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('id', n->>'id', 'concurrency', n->'concurrency')), '[]'::jsonb)
+              FROM jsonb_array_elements(d.definition->'nodes') n WHERE n ? 'concurrency') AS nodes
       FROM workflow_active_versions a JOIN workflow_definitions d ON d.slug = a.slug AND d.version = a.version
-     WHERE d.definition ? 'concurrency'
+     WHERE d.definition ? 'concurrency' OR jsonb_path_exists(d.definition, '$.nodes[*].concurrency')
      ORDER BY d.slug`.execute(db);
   return rows;
 }

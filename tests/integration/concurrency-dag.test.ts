@@ -61,6 +61,25 @@ describe('concurrency limits in DAG workflows', function () {
     assert.equal((await h.waitForRun(runId, undefined, 60_000)).status, 'complete');
   });
 
+  it("GET /api/queues and the gauges show a node's own limit while its runs hold and wait", async () => {
+    const slug = await define({ nodes: [{ id: 'work', task: 'nap', inputs: { ms: 60_000 }, concurrency: { limit: 1 } }] });
+    const scope = `${slug}/work`;
+    type Queue = Record<string, unknown> & { task: string; running: number; queued: number };
+    const listed = async () => ((await h.request('GET', '/api/queues')).body.queues as Queue[]).find((q) => q.task === scope);
+    assert.deepEqual(await listed(), { task: scope, kind: 'node', limit: 1, perKey: null, key: null, running: 0, queued: 0, oldestQueuedMs: null, keys: [] }, 'listed before any run');
+    const [holder, waiter] = [await execute(slug), await execute(slug)];
+    let shown = await listed();
+    for (let i = 0; i < 100 && !(shown?.running === 1 && shown.queued === 1); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      shown = await listed();
+    }
+    assert.deepEqual({ ...shown, oldestQueuedMs: typeof shown?.oldestQueuedMs, keys: undefined }, { task: scope, kind: 'node', limit: 1, perKey: null, key: null, running: 1, queued: 1, oldestQueuedMs: 'number', keys: undefined });
+    const metrics = await (await fetch(`${h.apiUrl}/metrics`)).text();
+    assert.match(metrics, new RegExp(`^conveyor_queue_running\\{task="${scope}",key=""\\} 1$`, 'm'));
+    for (const id of [holder, waiter]) assert.equal((await h.request('POST', `/api/runs/${id}/cancel`, {})).status, 202);
+    for (const id of [holder, waiter]) await h.waitForRun(id);
+  });
+
   const refused: [string, object][] = [
     ['cancel-in-progress on a node', { id: 'n', task: 'nap', inputs: { ms: 1 }, concurrency: { limit: 1, onLimit: 'cancel-in-progress' } }],
     ['a key that does not parse', { id: 'n', task: 'nap', inputs: { ms: 1 }, concurrency: { perKey: 1, key: 'inputs.(' } }],

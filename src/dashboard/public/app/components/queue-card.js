@@ -28,10 +28,11 @@ function KeyRows({ queue, readAt, now }) {
   </table>`;
 }
 
-/** `linked`: the scope is a workflow, or a task the tasks list knows (its runs are one click away). */
+/** `linked`: the scope is a workflow's or a node's, or a task the tasks list knows (its runs are one click away). */
 export function QueueCard({ queue, linked, readAt, now }) {
-  const runsOf = (status) =>
-    `/runs${queryString(queue.kind === 'workflow' ? { workflow: queue.task.slice('workflow:'.length), status } : { task: queue.task, status })}`;
+  // A workflow's scope is `workflow:<slug>`, a node's `<slug>/<node id>`: both list that workflow's runs.
+  const workflow = queue.kind === 'workflow' ? queue.task.slice('workflow:'.length) : queue.kind === 'node' ? queue.task.split('/')[0] : undefined;
+  const runsOf = (status) => `/runs${queryString(workflow !== undefined ? { workflow, status } : { task: queue.task, status })}`;
   const count = (n, status) => (linked && n > 0 ? html`<a href=${runsOf(status)}>${n}</a>` : n);
   const showKeys = queue.keys.length > 0 && (queue.perKey !== null || queue.keys.some((k) => k.key !== ''));
   return html`<article class="card queue" data-queue=${queue.task} data-running=${queue.running} data-queued=${queue.queued}>

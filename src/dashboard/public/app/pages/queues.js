@@ -17,7 +17,7 @@ export function QueuesPage() {
   const readAt = useMemo(() => Date.now(), [data]);
   const queues = data?.queues ?? [];
   const now = useNow(1_000, queues.some((q) => q.queued > 0));
-  // A task's scope is its slug, a workflow's `workflow:<slug>`: each links to its runs when known.
+  // A task's scope is its slug (linked when the tasks list knows it); a workflow's or a node's links to the workflow's runs.
   const known = new Set((tasks.data?.tasks ?? []).map((t) => t.slug));
   return html`<div class="queues-page">
     <div class="page-head">
@@ -25,7 +25,7 @@ export function QueuesPage() {
       <span class=${live ? 'live' : 'muted'} data-testid="queues-live">${live ? 'live' : 'not live'}</span>
     </div>
     <${ErrorBox} error=${error} />
-    ${data && !queues.length ? html`<div class="muted empty" data-testid="queues-empty">No task or workflow has a concurrency limit.</div>` : null}
-    ${queues.map((queue) => html`<${QueueCard} key=${queue.task} queue=${queue} linked=${queue.kind === 'workflow' || known.has(queue.task)} readAt=${readAt} now=${Math.max(now, readAt)} />`)}
+    ${data && !queues.length ? html`<div class="muted empty" data-testid="queues-empty">No task, workflow or node has a concurrency limit.</div>` : null}
+    ${queues.map((queue) => html`<${QueueCard} key=${queue.task} queue=${queue} linked=${queue.kind !== 'task' || known.has(queue.task)} readAt=${readAt} now=${Math.max(now, readAt)} />`)}
   </div>`;
 }
