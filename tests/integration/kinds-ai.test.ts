@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { aiSpecSchema, executeAi, type AiSpecInput } from '../../src/kinds/ai.js';
 import { kindMetricsRegistry } from '../../src/kinds/ai-metrics.js';
-import { KindError } from '../../src/kinds/types.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
-import { recordingContext } from '../support/recording-kind-context.js';
+import { failsWith, recordingContext } from '../support/recording-kind-context.js';
 
 const KEY = 'sk-test-very-secret-key';
 
@@ -25,13 +24,6 @@ describe('ai kind (fake OpenAI-compatible server on 127.0.0.1)', () => {
   const run = (spec: AiSpecInput, settings = env) => {
     const ctx = recordingContext(settings);
     return { ctx, result: executeAi(aiSpecSchema.parse(spec), ctx) };
-  };
-  const failsWith = (errorClass: string, pattern: RegExp, check?: (e: KindError) => void) => (e: unknown) => {
-    assert.ok(e instanceof KindError, `expected a KindError, got ${String(e)}`);
-    assert.equal(e.errorClass, errorClass, e.message);
-    assert.match(e.message, pattern);
-    check?.(e);
-    return true;
   };
 
   it('streams a completion: sends model, temperature, max_tokens and messages; returns text, model, finish reason and usage', async () => {

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { executeHttp, httpSpecSchema, type HttpSpecInput } from '../../src/kinds/http.js';
-import { KindError } from '../../src/kinds/types.js';
-import { recordingContext } from '../support/recording-kind-context.js';
+import { failsWith, recordingContext } from '../support/recording-kind-context.js';
 
 interface Seen {
   method: string;
@@ -35,13 +34,6 @@ const ALLOW = { CONVEYOR_HTTP_ALLOW: '127.0.0.1' };
 const run = (spec: HttpSpecInput, env: Record<string, string> = ALLOW) => {
   const ctx = recordingContext(env);
   return { ctx, result: executeHttp(httpSpecSchema.parse(spec), ctx) };
-};
-const failsWith = (errorClass: string, pattern: RegExp, check?: (e: KindError) => void) => (e: unknown) => {
-  assert.ok(e instanceof KindError, `expected a KindError, got ${String(e)}`);
-  assert.equal(e.errorClass, errorClass, e.message);
-  assert.match(e.message, pattern);
-  check?.(e);
-  return true;
 };
 
 describe('http kind (real servers on 127.0.0.1)', () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { verifySignature } from '../../src/api/signature.js';
 import { executeWebhook, webhookSpecSchema, type WebhookSpecInput } from '../../src/kinds/webhook.js';
 import { KindError } from '../../src/kinds/types.js';
-import { recordingContext } from '../support/recording-kind-context.js';
+import { failsWith, recordingContext } from '../support/recording-kind-context.js';
 
 const SECRET = 'whsec_test_0123456789';
 
@@ -47,12 +47,6 @@ describe('webhook kind (receiver on 127.0.0.1)', () => {
   const run = (spec: WebhookSpecInput, settings: Record<string, string> = env) => {
     const ctx = recordingContext(settings);
     return { ctx, result: executeWebhook(webhookSpecSchema.parse(spec), ctx) };
-  };
-  const failsWith = (errorClass: string, pattern: RegExp) => (e: unknown) => {
-    assert.ok(e instanceof KindError, `expected a KindError, got ${String(e)}`);
-    assert.equal(e.errorClass, errorClass, e.message);
-    assert.match(e.message, pattern);
-    return true;
   };
 
   it('POSTs JSON signed so that our own verifier accepts it', async () => {
