@@ -5,6 +5,7 @@ import type { Run } from '../../src/db/schema.js';
 import { findRun } from '../../src/db/runs.repository.js';
 import { useHarness } from '../support/harness.js';
 import { CONCURRENCY_TASKS, maxOverlap, type Interval } from '../support/concurrency.js';
+import { openSse } from './support/sse.js';
 
 describe('concurrency limits', function () {
   this.timeout(120_000);
@@ -152,5 +153,19 @@ describe('concurrency limits', function () {
     assert.equal((await findRun(h.directDb, other))?.status, 'running', 'another key is untouched');
     await cancel(other);
     await h.waitForRun(other);
+  });
+
+  it('GET /api/runs/events sends a `slots` event naming the scope when a slot is freed', async () => {
+    const stream = await openSse(`${h.apiUrl}/api/runs/events`);
+    try {
+      await stream.next((e) => e.event === 'ready');
+      const id = await trigger('single', { inputs: { ms: 10 } });
+      await stream.next((e) => e.event === 'run' && e.data.id === id && e.data.status === 'complete', 'the run completing');
+      // The attempt frees its slot after recording its outcome: the release is its own event.
+      const freed = await stream.next((e) => e.event === 'slots', 'the slot freed');
+      assert.deepEqual(freed.data, { scope: 'single' });
+    } finally {
+      stream.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { Database } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import { RUN_EVENTS_CHANNEL, RUN_LOGS_CHANNEL, RUN_STEPS_CHANNEL, type RunEvent } from '../../runs/run-events.js';
 import { runFingerprints } from '../../db/run-fingerprints.repository.js';
+import { SLOT_CHANNEL } from '../../db/slots.repository.js';
 
 /**
  * What may have changed about a watched run; `resync`: notifications may have been missed,
@@ -21,6 +22,8 @@ export interface RunEventsListener {
   resync(): void;
   /** The API is stopping: end the stream. */
   closed(): void;
+  /** A concurrency slot of `scope` was freed (conveyor_slots): queue counts changed without a run event. */
+  slots?(scope: string): void;
 }
 
 export interface LiveHub {
@@ -80,6 +83,10 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
     if (!message.payload) return;
     if (message.channel === RUN_LOGS_CHANNEL) return wake(message.payload, 'logs');
     if (message.channel === RUN_STEPS_CHANNEL) return wake(message.payload, 'steps');
+    if (message.channel === SLOT_CHANNEL) {
+      for (const listener of eventListeners) listener.slots?.(message.payload);
+      return;
+    }
     if (message.channel !== RUN_EVENTS_CHANNEL) return;
     let event: RunEvent;
     try {
@@ -121,7 +128,7 @@ export function createLiveHub({ db, databaseUrl, logger, safetyIntervalMs = 5_00
       next.on('end', () => client === next && onLost());
       try {
         await next.connect();
-        await next.query(`LISTEN ${RUN_EVENTS_CHANNEL}; LISTEN ${RUN_LOGS_CHANNEL}; LISTEN ${RUN_STEPS_CHANNEL}`);
+        await next.query(`LISTEN ${RUN_EVENTS_CHANNEL}; LISTEN ${RUN_LOGS_CHANNEL}; LISTEN ${RUN_STEPS_CHANNEL}; LISTEN ${SLOT_CHANNEL}`);
         if (closed) {
           await next.end();
           return;

@@ -16,11 +16,13 @@ export function runEventsRoutes(deps: Pick<ApiDeps, 'live'>): Router {
     const { id } = parseBody(runEventsQuery, req.query, 'invalid_query');
     if (!deps.live) throw new ApiError(503, 'live_unavailable', 'this API process has no live updates');
     const stream = openSse(res);
-    // `run`: the conveyor_run_events payload (RunEvent); `resync`: events may have been missed, re-read the list.
+    // `run`: the conveyor_run_events payload (RunEvent); `resync`: events may have been missed, re-read the list;
+    // `slots` (all runs only): a concurrency slot of `scope` was freed, so the queues changed.
     const unsubscribe = deps.live.subscribeRunEvents({
       event: (event) => (id === undefined || event.id === id) && stream.send('run', event),
       resync: () => stream.send('resync', {}),
       closed: () => stream.end(),
+      ...(id === undefined ? { slots: (scope: string) => stream.send('slots', { scope }) } : {}),
     });
     void stream.gone.then(unsubscribe);
     // `ready`: every event from here on is delivered (listening: false = the hub is reconnecting; a `resync` follows).

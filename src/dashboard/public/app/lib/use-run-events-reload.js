@@ -1,23 +1,20 @@
-// Re-reads something run events may change (the concurrency queues) while the page is open:
-// on each `run` event of /api/runs/events, at most once per `everyMs`, not on a fixed poll. One
-// more read follows `settleMs` after the last event: a run's final status is written just before
-// its attempt releases its slot, and the release itself sends no run event.
+// Re-reads something run events may change (the concurrency queues) while the page is open: on
+// each `run` and `slots` event of /api/runs/events (a slot freed is an event of its own: a run's
+// final status is written just before its attempt releases the slot), at most once per
+// `everyMs`, not on a fixed poll.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useEventSource } from './event-source.js';
 
-export function useRunEventsReload(reload, { everyMs = 1_000, settleMs = 1_500 } = {}) {
+export function useRunEventsReload(reload, { everyMs = 1_000 } = {}) {
   const [live, setLive] = useState(false);
   const latest = useRef(reload);
   latest.current = reload;
-  const state = useRef({ throttle: 0, settle: 0, lastRead: 0, opened: 0 });
+  const state = useRef({ throttle: 0, lastRead: 0, opened: 0 });
 
-  useEffect(() => () => {
-    clearTimeout(state.current.throttle);
-    clearTimeout(state.current.settle);
-  }, []);
+  useEffect(() => () => clearTimeout(state.current.throttle), []);
 
-  /** A read within the throttle window waits for its end; calls meanwhile join it. */
-  const schedule = () => {
+  /** A read within the throttle window waits for its end; events meanwhile join it. */
+  const changed = () => {
     const s = state.current;
     if (s.throttle) return;
     s.throttle = setTimeout(() => {
@@ -25,11 +22,6 @@ export function useRunEventsReload(reload, { everyMs = 1_000, settleMs = 1_500 }
       s.lastRead = Date.now();
       void latest.current();
     }, Math.max(0, s.lastRead + everyMs - Date.now()));
-  };
-  const changed = () => {
-    schedule();
-    clearTimeout(state.current.settle);
-    state.current.settle = setTimeout(schedule, settleMs);
   };
 
   useEventSource('/api/runs/events', {
@@ -40,6 +32,7 @@ export function useRunEventsReload(reload, { everyMs = 1_000, settleMs = 1_500 }
     },
     fail: () => setLive(false),
     run: changed,
+    slots: changed,
     resync: changed,
   });
   return live;
