@@ -124,19 +124,25 @@ describe('cluster: full Temporal server, 2 workers, 2 APIs', function () {
 
   it('the TTL sweepers of both APIs, with no worker running, finish each expired run exactly once', async () => {
     await Promise.all(h.cluster.workers.map((w) => w.stop()));
-    const urls = apiUrls();
-    assert.equal(urls.length, 2);
-    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => accepted(urls[i % 2], 'where', { inputs: { lines: 1 }, ttl: '1s' })));
-    const runs = await h.waitForRuns(ids, undefined, 60_000);
-    assert.ok(runs.every((r) => r.status === 'expired'), JSON.stringify(runs.map((r) => r.status)));
-    const sweeps = (await Promise.all(h.cluster.apis.map((api) => h.logRecords(api.logFile, 'run expired before it started')))).flat();
-    for (const id of ids) {
-      assert.equal(sweeps.filter((s) => s.runId === id).length, 1, `run ${id} expired by exactly one sweeper pass`);
-      assert.equal(terminalEvents(id).length, 1, `run ${id} finished once`);
+    try {
+      const urls = apiUrls();
+      assert.equal(urls.length, 2);
+      // Deadlines 150 ms apart, over every phase of the sweepers' 1 s passes: were they all the
+      // same, whichever sweeper passed first would take every run, and the race would go untested.
+      const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => accepted(urls[i % 2], 'where', { inputs: { lines: 1 }, ttl: `${1_000 + i * 150}ms` })));
+      const runs = await h.waitForRuns(ids, undefined, 60_000);
+      assert.ok(runs.every((r) => r.status === 'expired'), JSON.stringify(runs.map((r) => r.status)));
+      const sweeps = (await Promise.all(h.cluster.apis.map((api) => h.logRecords(api.logFile, 'run expired before it started')))).flat();
+      for (const id of ids) {
+        assert.equal(sweeps.filter((s) => s.runId === id).length, 1, `run ${id} expired by exactly one sweeper pass`);
+        assert.equal(terminalEvents(id).length, 1, `run ${id} finished once`);
+      }
+      const byApi = h.cluster.apis.map((api) => sweeps.filter((s) => s.pid === api.pid).length);
+      assert.ok(byApi.every((n) => n > 0), `both sweepers took part: ${byApi.join(' + ')}`);
+    } finally {
+      // The next test needs its workers, whatever this one found.
+      h.cluster.workers = await Promise.all([h.cluster.spawn('worker'), h.cluster.spawn('worker')]);
     }
-    const byApi = h.cluster.apis.map((api) => sweeps.filter((s) => s.pid === api.pid).length);
-    assert.ok(byApi.every((n) => n > 0), `both sweepers took part: ${byApi.join(' + ')}`);
-    h.cluster.workers = await Promise.all([h.cluster.spawn('worker'), h.cluster.spawn('worker')]);
   });
 
   it('the reconcilers of both workers close each terminated run exactly once', async () => {
